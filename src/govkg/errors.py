@@ -1,0 +1,57 @@
+"""One exception hierarchy for govkg.
+
+Every error names where the problem is (a file, a line, a rule, a parameter) and, where it
+helps, what to do.  The CLI turns these into one-line messages and exit codes; the library
+never exits.
+
+>>> e = IngestError("a.txt", "the file is empty")
+>>> str(e)
+'a.txt: the file is empty'
+"""
+from __future__ import annotations
+
+
+class GovkgError(Exception):
+    """Base of every error govkg raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, where: str | None, problem: str, hint: str | None = None):
+        self.where = where
+        self.problem = problem
+        self.hint = hint
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        text = f"{self.where}: {self.problem}" if self.where else self.problem
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class IngestError(GovkgError):
+    """A report file could not be read: empty, binary, broken, undecodable or unsupported."""
+
+
+class ResourceError(GovkgError):
+    """A shipped or user data file (lexicon, ontology, rule, shape, query) is missing or malformed."""
+
+
+class MappingError(GovkgError):
+    """A mapping rule failed to run."""
+
+
+class ValidationError(GovkgError):
+    """Validation could not run (not: the data does not conform, which is a result)."""
+
+
+class StoreError(GovkgError):
+    """The store could not be opened or written."""
+
+
+class QueryError(GovkgError):
+    """A stored query is unknown, malformed, or was given bad parameters."""
