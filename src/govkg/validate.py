@@ -1,0 +1,145 @@
+"""Stage 4, validate: check graphs against the SHACL shapes in ``shapes/`` with pyshacl.
+
+Validation results are data (:class:`Outcome`), never exceptions; only a failure to run
+raises :class:`~govkg.errors.ValidationError`.  Each result carries the focus node's label,
+the message in Chinese and English, and the sentence of the statement it concerns.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Iterable
+
+import pyoxigraph as ox
+import rdflib
+from rdflib.namespace import RDFS, SH
+
+from . import namespaces as ns
+from .errors import ValidationError
+from .resources import folder
+
+GW = rdflib.Namespace(ns.GW)
+OA = rdflib.Namespace(ns.OA)
+PROV = rdflib.Namespace(ns.PROV)
+
+
+@dataclass
+class Finding:
+    severity: str                 # Violation | Warning | Info
+    focus: str
+    focus_label: str | None
+    path: str | None
+    message_zh: str | None
+    message_en: str | None
+    value: str | None
+    report: str | None = None
+    sentence: str | None = None
+
+
+@dataclass
+class Outcome:
+    conforms: bool
+    findings: list[Finding] = field(default_factory=list)
+    results_graph: rdflib.Graph | None = None
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "Violation"]
+
+    def as_dicts(self) -> list[dict]:
+        return [asdict(f) for f in self.findings]
+
+
+@lru_cache(maxsize=2)
+def shapes_graph(extra: tuple[str, ...] = ()) -> rdflib.Graph:
+    """The shapes of ``shapes/*.ttl``, then any user shape files layered on top."""
+    g = rdflib.Graph()
+    files = sorted(folder("shapes").glob("*.ttl")) + [p for p in extra]
+    for p in files:
+        try:
+            g.parse(str(p), format="turtle")
+        except Exception as e:  # rdflib raises several kinds on bad Turtle
+            raise ValidationError(str(p), f"is not valid Turtle: {e}") from None
+    return g
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> rdflib.Graph:
+    """Ontology, category scheme and units: what shapes need to check scheme membership."""
+    g = rdflib.Graph()
+    for name in ("govwork.ttl", "categories.ttl", "units.ttl"):
+        g.parse(str(folder("ontology") / name), format="turtle")
+    return g
+
+
+def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
+    """Copy pyoxigraph triples into an rdflib graph (through N-Triples)."""
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    g = rdflib.Graph()
+    if data:
+        g.parse(data=data.decode("utf-8"), format="nt")
+    return g
+
+
+def _lang_messages(results: rdflib.Graph, node) -> tuple[str | None, str | None]:
+    zh = en = None
+    for m in results.objects(node, SH.resultMessage):
+        lang = getattr(m, "language", None) or \
+            ("zh" if any("\u4e00" <= c <= "\u9fff" for c in str(m)) else "en")
+        if lang == "zh":
+            zh = str(m)
+        elif lang == "en" or en is None:
+            en = str(m)
+    return zh, en
+
+
+def _sentence_of(data: rdflib.Graph, focus) -> tuple[str | None, str | None]:
+    """The report and the quoted sentence behind a focus node (a statement, or a node one
+    step from one: its quantity, evidence or village)."""
+    stmts = [focus] if (focus, GW.evidence, None) in data else \
+        list(data.subjects(None, focus)) + list(data.subjects(GW.evidence, focus))
+    for st in stmts:
+        for ev in data.objects(st, GW.evidence):
+            for sel in data.objects(ev, OA.hasSelector):
+                for exact in data.objects(sel, OA.exact):
+                    report = next(iter(data.objects(st, PROV.wasDerivedFrom)), None)
+                    return (str(report) if report else None), str(exact)
+    return None, None
+
+
+def validate_graph(triples: Iterable[ox.Triple] | rdflib.Graph,
+                   shapes: rdflib.Graph | None = None) -> Outcome:
+    """Validate one graph; warnings do not break conformance, violations do."""
+    import pyshacl
+
+    data = triples if isinstance(triples, rdflib.Graph) else to_rdflib(triples)
+    # the schemes are merged in (not passed as ont_graph, which pyshacl mixes in only when
+    # it infers) so that shapes can check a category or unit belongs to its scheme
+    merged = data + ontology_graph()
+    try:
+        conforms, results, _ = pyshacl.validate(
+            merged, shacl_graph=shapes if shapes is not None else shapes_graph(),
+            inference="none", advanced=True, allow_warnings=True,
+            meta_shacl=False, js=False, debug=False)
+    except Exception as e:  # pyshacl reports broken shapes with many exception types
+        raise ValidationError("shapes/", f"validation could not run: {e}") from None
+    findings = []
+    for r in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = results.value(r, SH.focusNode)
+        sev = results.value(r, SH.resultSeverity)
+        zh, en = _lang_messages(results, r)
+        label = data.value(focus, RDFS.label) if focus is not None else None
+        path = results.value(r, SH.resultPath)
+        value = results.value(r, SH.value)
+        report, sentence = _sentence_of(data, value) if isinstance(value, rdflib.URIRef) \
+            else (None, None)
+        if sentence is None:
+            report, sentence = _sentence_of(data, focus)
+        findings.append(Finding(
+            severity=str(sev).rsplit("#", 1)[-1] if sev else "Violation",
+            focus=str(focus), focus_label=str(label) if label is not None else None,
+            path=path.n3() if path is not None and not isinstance(path, rdflib.BNode) else None,
+            message_zh=zh, message_en=en, value=str(value) if value is not None else None,
+            report=report, sentence=sentence))
+    findings.sort(key=lambda f: (f.severity != "Violation", f.focus, f.message_en or ""))
+    return Outcome(bool(conforms), findings, results)
