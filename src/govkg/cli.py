@@ -1,0 +1,303 @@
+"""The govkg command line: a thin shell over the library.
+
+Exit codes: 0 success (or: the data conforms); 1 the run finished but something was
+skipped or quarantined, or the data does not conform; 2 the command could not run.
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import traceback
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from . import namespaces as ns
+from .errors import GovkgError
+from .ingest import DEFAULT_MAX_BYTES, Skipped
+
+FACT_CSV_COLUMNS = ["doc", "township", "category", "status", "period", "villages", "village_count",
+                    "quantities", "span_start", "span_end", "text"]
+
+
+class Context:
+    debug = False
+
+
+def _fail(e: Exception, debug: bool) -> None:
+    if debug:
+        traceback.print_exc()
+    if isinstance(e, GovkgError):
+        click.echo(f"govkg: error: {e.message}", err=True)
+    else:
+        click.echo(f"govkg: internal error: {type(e).__name__}: {e} (run with --debug for the "
+                   f"traceback)", err=True)
+    sys.exit(2)
+
+
+@contextmanager
+def _errors(ctx: click.Context):
+    try:
+        yield
+    except (GovkgError, Exception) as e:  # noqa: B902 - every error becomes one line + exit 2
+        if isinstance(e, (click.exceptions.Exit, click.ClickException, SystemExit)):
+            raise
+        _fail(e, ctx.obj.debug if ctx.obj else False)
+
+
+@contextmanager
+def _progress(label: str):
+    """A rich progress bar on a terminal; nothing when stderr is piped."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  TextColumn("{task.description}"), transient=True,
+                  console=__import__("rich.console").console.Console(stderr=True)) as bar:
+        task = bar.add_task("", total=None)
+
+        def update(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=Path(name).name)
+
+        yield update
+
+
+def _store_option(f):
+    return click.option("--store", "store", type=click.Path(file_okay=False, path_type=Path),
+                        default=None, help="Store folder (default: $GOVKG_STORE or ./.govkg/store).")(f)
+
+
+def _skipped_summary(skipped: list[Skipped]) -> None:
+    for s in skipped:
+        click.echo(f"govkg: skipped {s.path}: {s.reason}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@click.version_option(package_name="govkg")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """govkg: a knowledge graph of townships, villages and their programmes, built from
+    township government work reports."""
+    ctx.obj = Context()
+    ctx.obj.debug = debug
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
+              help="Skip files larger than this.")
+@click.pass_context
+def facts(ctx, paths, fmt, max_bytes):
+    """Print the extracted facts of reports (files or folders)."""
+    from .pipeline import iter_facts
+
+    skipped: list[Skipped] = []
+    with _errors(ctx), _progress("extract") as progress:
+        writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
+        if writer:
+            writer.writerow(FACT_CSV_COLUMNS)
+        for item in iter_facts(paths, max_bytes=max_bytes, progress=progress):
+            if isinstance(item, Skipped):
+                click.echo(f"govkg: skipped {item.path}: {item.reason}", err=True)
+                skipped.append(item)
+                continue
+            for fact in item[1]:
+                if writer is None:
+                    sys.stdout.write(json.dumps(fact, ensure_ascii=False) + "\n")
+                elif fact["type"] == "activity":
+                    writer.writerow([fact["doc"], fact["township"], fact["category"], fact["status"],
+                                     fact["period"], ";".join(fact["villages"]), fact["village_count"] or "",
+                                     ";".join(f"{q['value']} {q['unit']}" for q in fact["quantities"]),
+                                     fact["span"][0], fact["span"][1], fact["text"]])
+    if skipped:
+        click.echo(f"govkg: {len(skipped)} file(s) skipped", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store_option
+@click.option("--base", default=ns.DEFAULT_BASE, show_default=True, help="Namespace of the data's IRIs.")
+@click.option("--no-validate", is_flag=True, help="Load without SHACL validation.")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
+@click.pass_context
+def build(ctx, paths, store, base, no_validate, max_bytes):
+    """Build reports into the store: one named graph per report, validated first."""
+    from .pipeline import build as run_build
+    from .store import default_store_path
+
+    with _errors(ctx), _progress("build") as progress:
+        summary = run_build(paths, store, base=base, validate=not no_validate,
+                            max_bytes=max_bytes, progress=progress)
+    _skipped_summary(summary.skipped)
+    for q in summary.quarantined:
+        click.echo(f"govkg: quarantined {q.file}: {q.reason}; facts kept in {q.folder}", err=True)
+    warnings = sum(b.warnings for b in summary.built)
+    click.echo(f"built {len(summary.built)} report(s) into {store or default_store_path()}"
+               f" ({sum(b.triples for b in summary.built)} triples, {warnings} warning(s));"
+               f" skipped {len(summary.skipped)}; quarantined {len(summary.quarantined)}", err=True)
+    sys.exit(0 if summary.ok else 1)
+
+
+@main.command()
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text",
+              show_default=True)
+@click.pass_context
+def validate(ctx, store, fmt):
+    """Validate every report graph of the store against the SHACL shapes.
+
+    Exit 0 when everything conforms, 1 when something does not, 2 when validation cannot run.
+    """
+    from .pipeline import validate_store
+
+    with _errors(ctx):
+        outcomes = validate_store(store)
+    conforms = all(o.conforms for o in outcomes.values())
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": conforms, "reports": {
+            k: {"conforms": o.conforms, "results": o.as_dicts()} for k, o in outcomes.items()}},
+            ensure_ascii=False, indent=1))
+    elif fmt == "turtle":
+        import rdflib
+
+        g = rdflib.Graph()
+        for o in outcomes.values():
+            if o.results_graph is not None:
+                g += o.results_graph
+        click.echo(g.serialize(format="turtle"))
+    else:
+        for report, o in outcomes.items():
+            click.echo(f"{report}: {'conforms' if o.conforms else 'does not conform'}"
+                       f" ({len(o.violations)} violation(s), {len(o.findings) - len(o.violations)} other)")
+            for f in o.findings:
+                click.echo(f"  {f.severity}: {f.focus_label or f.focus}: {f.message_zh or ''} / {f.message_en or ''}")
+                if f.sentence:
+                    click.echo(f"    「{f.sentence}」")
+    sys.exit(0 if conforms else 1)
+
+
+def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for v in values:
+        if "=" not in v:
+            raise click.BadParameter(f"'{v}' is not name=value", param_hint="--param")
+        k, val = v.split("=", 1)
+        out.setdefault(k.strip(), []).append(val)
+    return out
+
+
+@main.command()
+@click.argument("name")
+@_store_option
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True)
+@click.option("--describe", is_flag=True, help="Show the query's parameters and text, do not run it.")
+@click.pass_context
+def query(ctx, name, store, params, fmt, describe):
+    """Run a stored query (by name) or a .rq file against the store."""
+    from .query import load_query, run
+    from .store import GraphStore, default_store_path
+
+    with _errors(ctx):
+        q = load_query(name)
+        if describe:
+            click.echo(f"{q.name}: {q.summary}\n\n{q.description}\n")
+            for p in q.params:
+                flags = ", ".join(x for x in ("required" if p.required else "optional",
+                                              "repeatable" if p.repeatable else "") if x)
+                click.echo(f"  --param {p.name}=<{p.type}>  ({flags}; default: {p.default or '-'}) {p.help}")
+            for e in q.examples:
+                click.echo(f"\nexample: {e}")
+            click.echo("\n" + q.text)
+            return
+        rows = run(q, GraphStore(store or default_store_path(), read_only=True), _parse_params(params))
+    if fmt == "json":
+        click.echo(rows.to_json())
+    elif fmt in ("csv", "tsv"):
+        click.echo(rows.to_csv("\t" if fmt == "tsv" else ","), nl=False)
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*rows.columns, show_lines=False)
+        for r in rows.rows:
+            table.add_row(*["" if r[c] is None else str(r[c]) for c in rows.columns])
+        Console(soft_wrap=not sys.stdout.isatty()).print(table)
+        click.echo(f"{len(rows)} row(s)", err=True)
+
+
+@main.command()
+@click.pass_context
+def queries(ctx):
+    """List the stored queries with their summaries."""
+    from .query import list_queries
+
+    with _errors(ctx):
+        for q in list_queries():
+            click.echo(f"{q.name}\t{q.summary}")
+
+
+@main.command()
+@_store_option
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
+              default="nquads", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="File to write (.gz to compress).")
+@click.option("--graph", default=None, help="Only this report (file name, id or graph IRI).")
+@click.pass_context
+def export(ctx, store, fmt, output, graph):
+    """Write the store, or one report's graph, to a file."""
+    from .publish import export as run_export
+    from .store import GraphStore, default_store_path
+
+    with _errors(ctx):
+        n = run_export(GraphStore(store or default_store_path(), read_only=True), fmt, output, graph)
+    click.echo(f"wrote {n} statements to {output}", err=True)
+
+
+@main.command()
+@click.argument("report")
+@_store_option
+@click.pass_context
+def remove(ctx, report, store):
+    """Drop a report's graph from the store (by file name, report id or graph IRI)."""
+    from .pipeline import remove as run_remove
+
+    with _errors(ctx):
+        graphs = run_remove(report, store)
+    if not graphs:
+        click.echo(f"govkg: error: {report}: no such report in the store", err=True)
+        sys.exit(2)
+    for g in graphs:
+        click.echo(f"removed {g}", err=True)
+
+
+@main.group()
+def ontology():
+    """Work on the ontology and its vocabularies."""
+
+
+@ontology.command("generate")
+@click.option("--source", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder with categories.tsv, category-terms.tsv, units.tsv, unit-standards.tsv.")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None)
+@click.pass_context
+def ontology_generate(ctx, source, output):
+    """Regenerate categories.ttl and units.ttl from their TSV sources."""
+    from .vocab import generate
+
+    with _errors(ctx):
+        for p in generate(source, output):
+            click.echo(f"wrote {p}", err=True)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,279 @@
+"""Stage 6, query: stored SPARQL queries with typed parameters.
+
+A stored query is a ``.rq`` file in ``queries/`` headed by decorator lines (grlc style)::
+
+    #+ summary: one line
+    #+ description: what it answers
+    #+ param: name | type | flags | default | help
+    #+ example: govkg query NAME --param name=value
+
+Parameter values are validated and turned into RDF terms (a category id into its concept
+IRI, a year into an ``xsd:gYear`` literal, …) and bound through the query's own
+``VALUES ?name { … }`` block, which is rewritten from those terms only: a value is never
+pasted into the query text as a string.
+
+>>> q = load_query("villages-with-all-categories")
+>>> [p.name for p in q.params]
+['category', 'status']
+>>> bound = q.bind({"category": ["drainage"], "status": ["achieved"]})
+>>> "VALUES ?category { <https://w3id.org/govkg/def/category/drainage> }" in bound
+True
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+from .errors import QueryError
+from .resources import folder
+from .vocab import load_categories, load_units
+
+TYPES = ("category", "status", "kind", "unit", "year", "period", "township", "village",
+         "string", "integer")
+STATUSES = ("achieved", "ongoing", "planned")
+KINDS = ("work-summary", "government-work-report", "work-plan", "other")
+
+
+@dataclass
+class Param:
+    name: str
+    type: str
+    required: bool = False
+    repeatable: bool = False
+    default: str | None = None
+    help: str = ""
+
+    def allowed(self) -> str:
+        if self.type == "category":
+            return "a category id such as " + ", ".join(sorted(load_categories())[:6]) + ", …"
+        if self.type == "status":
+            return ", ".join(STATUSES)
+        if self.type == "kind":
+            return ", ".join(KINDS)
+        if self.type == "unit":
+            return ", ".join(sorted(load_units()))
+        if self.type == "year":
+            return "a year such as 2023"
+        if self.type == "period":
+            return "YYYY, YYYY-H1, YYYY-H2 or YYYY-Q1…Q4"
+        if self.type == "integer":
+            return "a whole number"
+        return "any text"
+
+    def term(self, value: str) -> ox.NamedNode | ox.Literal:
+        """The RDF term for one value, or QueryError naming what is allowed."""
+        v = value.strip()
+        bad = QueryError(f"--param {self.name}", f"'{value}' is not a valid {self.type}",
+                         f"allowed: {self.allowed()}")
+        if self.type == "category":
+            if v not in load_categories():
+                raise bad
+            return ox.NamedNode(ns.CAT + v)
+        if self.type == "status":
+            if v not in STATUSES:
+                raise bad
+            return ox.NamedNode(ns.STATUS + v)
+        if self.type == "kind":
+            if v not in KINDS:
+                raise bad
+            return ox.NamedNode(ns.KIND + v)
+        if self.type == "unit":
+            if v not in load_units():
+                raise bad
+            return ox.NamedNode(ns.UNIT + v)
+        if self.type == "year":
+            if not re.fullmatch(r"(19|20)\d\d", v):
+                raise bad
+            return ox.Literal(v, datatype=ox.NamedNode(ns.XSD + "gYear"))
+        if self.type == "period":
+            if not re.fullmatch(r"(19|20)\d\d(-H[12]|-Q[1-4])?", v):
+                raise bad
+            return ox.Literal(v)
+        if self.type == "integer":
+            if not re.fullmatch(r"-?\d{1,18}", v):
+                raise bad
+            return ox.Literal(v, datatype=ox.NamedNode(ns.XSD + "integer"))
+        return ox.Literal(value)
+
+
+@dataclass
+class StoredQuery:
+    name: str
+    path: str
+    text: str
+    summary: str = ""
+    description: str = ""
+    params: list[Param] = field(default_factory=list)
+    examples: list[str] = field(default_factory=list)
+
+    def param(self, name: str) -> Param:
+        for p in self.params:
+            if p.name == name:
+                return p
+        allowed = ", ".join(p.name for p in self.params) or "none"
+        raise QueryError(f"--param {name}", f"query '{self.name}' has no parameter '{name}'",
+                         f"its parameters: {allowed}")
+
+    def bind(self, values: dict[str, list[str]]) -> str:
+        """The query text with every parameter's VALUES block holding validated terms."""
+        for name in values:
+            self.param(name)
+        text = self.text
+        for p in self.params:
+            given = values.get(p.name) or ([p.default] if p.default not in (None, "", "-", "any") else [])
+            if not given and p.required:
+                raise QueryError(f"--param {p.name}", f"query '{self.name}' needs this parameter",
+                                 f"allowed: {p.allowed()}")
+            if len(given) > 1 and not p.repeatable:
+                raise QueryError(f"--param {p.name}", "may be given only once")
+            terms = [str(p.term(v)) for v in given]
+            block = re.compile(r"VALUES\s+\?" + re.escape(p.name) + r"\s*\{[^{}]*\}")
+            if not block.search(text):
+                raise QueryError(self.path, f"declares parameter '{p.name}' but has no "
+                                            f"'VALUES ?{p.name} {{ }}' block to bind it")
+            content = " ".join(terms) if terms else "UNDEF"
+            text = block.sub(lambda m: f"VALUES ?{p.name} {{ {content} }}", text)
+        return text
+
+
+HEADER_KEY = re.compile(r"^#\+ (\w[\w-]*):\s*(.*)$")
+HEADER_MORE = re.compile(r"^#\+\s{2,}(.*)$")
+
+
+def _parse(path: Path) -> StoredQuery:
+    text = path.read_text(encoding="utf-8")
+    q = StoredQuery(path.stem, str(path), text)
+    entries: list[list] = []          # [key, value, line number]
+    for n, line in enumerate(text.splitlines(), 1):
+        m, more = HEADER_KEY.match(line), HEADER_MORE.match(line)
+        if m:
+            entries.append([m.group(1), m.group(2).strip(), n])
+        elif more and entries:
+            entries[-1][1] += " " + more.group(1).strip()   # an indented continuation line
+        elif line.strip() and not line.startswith("#"):
+            break
+    for key, value, n in entries:
+        if key == "summary":
+            q.summary = value
+        elif key == "description":
+            q.description = value
+        elif key == "example":
+            q.examples.append(value)
+        elif key == "param":
+            parts = [s.strip() for s in value.split("|")]
+            if len(parts) != 5 or parts[1] not in TYPES:
+                raise QueryError(f"{path}:{n}", "a param line is 'name | type | flags | default | help'",
+                                 f"types: {', '.join(TYPES)}")
+            flags = {f.strip() for f in parts[2].split(",")}
+            q.params.append(Param(parts[0], parts[1], "required" in flags, "repeatable" in flags,
+                                  None if parts[3] in ("-", "") else parts[3], parts[4]))
+    return q
+
+
+def list_queries() -> list[StoredQuery]:
+    """Every stored query of ``queries/``, by name."""
+    return [_parse(p) for p in sorted(folder("queries").glob("*.rq"))]
+
+
+def load_query(name_or_path: str) -> StoredQuery:
+    """A stored query by name, or a .rq file by path."""
+    p = Path(name_or_path)
+    if p.suffix == ".rq" and p.is_file():
+        return _parse(p)
+    cand = folder("queries") / f"{name_or_path}.rq"
+    if cand.is_file():
+        return _parse(cand)
+    names = ", ".join(q.name for q in list_queries())
+    raise QueryError(name_or_path, "no such stored query or .rq file", f"stored queries: {names}")
+
+
+# --- results -------------------------------------------------------------------------------
+
+@dataclass
+class Rows:
+    """Rows of a SELECT answer: ``columns`` and ``rows`` of python values (str/int/float)."""
+
+    columns: list[str]
+    terms: list[list[ox.NamedNode | ox.Literal | ox.BlankNode | None]]
+
+    @property
+    def rows(self) -> list[dict]:
+        return [{c: _py(t) for c, t in zip(self.columns, r)} for r in self.terms]
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (pandas must be installed)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+    def to_csv(self, delimiter: str = ",") -> str:
+        out = io.StringIO()
+        w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+        w.writerow(self.columns)
+        for r in self.rows:
+            w.writerow(["" if r[c] is None else r[c] for c in self.columns])
+        return out.getvalue()
+
+    def to_json(self) -> str:
+        """SPARQL 1.1 query results JSON."""
+        bindings = []
+        for r in self.terms:
+            b = {}
+            for c, t in zip(self.columns, r):
+                if t is None:
+                    continue
+                if isinstance(t, ox.NamedNode):
+                    b[c] = {"type": "uri", "value": t.value}
+                elif isinstance(t, ox.BlankNode):
+                    b[c] = {"type": "bnode", "value": t.value}
+                else:
+                    d = {"type": "literal", "value": t.value}
+                    if t.language:
+                        d["xml:lang"] = t.language
+                    elif t.datatype and t.datatype.value != ns.XSD + "string":
+                        d["datatype"] = t.datatype.value
+                    b[c] = d
+            bindings.append(b)
+        return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": bindings}},
+                          ensure_ascii=False, indent=1)
+
+
+def _py(t):
+    if t is None:
+        return None
+    if isinstance(t, ox.Literal):
+        dt = t.datatype.value if t.datatype else ""
+        if dt.endswith(("#integer", "#int", "#long")):
+            return int(t.value)
+        if dt.endswith(("#decimal", "#double", "#float")):
+            f = float(t.value)
+            return int(f) if f.is_integer() else f
+        return t.value
+    return t.value
+
+
+def run(query: StoredQuery | str, store, params: dict[str, list[str]] | None = None) -> Rows:
+    """Run a stored query (or its name) with parameters over a GraphStore."""
+    q = query if isinstance(query, StoredQuery) else load_query(query)
+    text = q.bind(params or {})
+    try:
+        result = store.query(text)
+    except SyntaxError as e:
+        raise QueryError(q.path, f"is not valid SPARQL: {e}") from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError(q.path, "is not a SELECT query")
+    cols = [v.value for v in result.variables]
+    return Rows(cols, [[s[c] for c in cols] for s in result])

@@ -1,0 +1,135 @@
+"""Stage 5, store: an embedded, on-disk Oxigraph store with one named graph per report.
+
+The ontology, the category scheme and the units sit in graphs of their own.  Loading a
+report replaces its graph whole, so building the same corpus twice gives the same quads.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+from .errors import StoreError
+from .resources import folder
+
+VOCABULARY_GRAPHS = {
+    ns.ONTOLOGY_GRAPH: ("govwork.ttl",),
+    ns.CATEGORIES_GRAPH: ("categories.ttl", "units.ttl"),
+}
+
+
+def default_store_path() -> Path:
+    """Where the store lives when no --store is given: $GOVKG_STORE, else ./.govkg/store."""
+    return Path(os.environ.get("GOVKG_STORE") or Path.cwd() / ".govkg" / "store")
+
+
+def report_graph(report_id: str, base: str = ns.DEFAULT_BASE) -> str:
+    """The IRI of the named graph that holds everything taken from one report."""
+    return f"{base}graph/report/{report_id}"
+
+
+class GraphStore:
+    """A govkg store on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: str | Path | None = None, read_only: bool = False,
+                 create: bool = True):
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self.store = ox.Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(str(self.path), "no store here", "run `govkg build` first")
+                self.store = ox.Store.read_only(str(self.path))
+            else:
+                if not create and not self.path.exists():
+                    raise StoreError(str(self.path), "no store here", "run `govkg build` first")
+                self.path.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(self.path))
+        except OSError as e:
+            msg = str(e)
+            if "lock" in msg.lower() or "resource temporarily unavailable" in msg.lower():
+                raise StoreError(str(self.path), "store in use by another govkg process",
+                                 "wait for it to finish") from None
+            raise StoreError(str(self.path), f"cannot open the store ({msg})") from None
+
+    # --- writing ------------------------------------------------------------------------
+
+    def load_vocabularies(self) -> None:
+        """(Re)load the ontology, category scheme and units into their own graphs."""
+        for graph, files in VOCABULARY_GRAPHS.items():
+            triples: list[ox.Triple] = []
+            for name in files:
+                triples += [q.triple for q in ox.parse(path=str(folder("ontology") / name),
+                                                       format=ox.RdfFormat.TURTLE)]
+            self.replace_graph(graph, triples)
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> int:
+        """Replace a named graph's content whole; return the number of triples loaded."""
+        g = ox.NamedNode(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
+        try:
+            self.store.remove_graph(g)
+        except (OSError, LookupError):
+            pass
+        try:
+            self.store.extend(quads)
+        except OSError as e:
+            raise StoreError(str(self.path), f"cannot write graph {graph} ({e})") from None
+        return len(quads)
+
+    def remove_graph(self, graph: str) -> bool:
+        g = ox.NamedNode(graph)
+        if not self.store.contains_named_graph(g):
+            return False
+        self.store.remove_graph(g)
+        return True
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self.store.flush()
+
+    # --- reading ------------------------------------------------------------------------
+
+    def reports(self) -> list[dict]:
+        """One row per loaded report: graph, report IRI, file name, township, period."""
+        q = f"""PREFIX gw: <{ns.GW}>
+        SELECT ?g ?report ?file ?town ?period WHERE {{
+          GRAPH ?g {{ ?report a gw:Report ; gw:fileName ?file .
+            OPTIONAL {{ ?report gw:issuedBy/gw:name ?town }}
+            OPTIONAL {{ ?report gw:period/gw:periodCode ?period }} }}
+        }} ORDER BY ?file"""
+        return [{"graph": s["g"].value, "report": s["report"].value, "file": s["file"].value,
+                 "township": s["town"].value if s["town"] else None,
+                 "period": s["period"].value if s["period"] else None}
+                for s in self.store.query(q)]
+
+    def find_report_graphs(self, ref: str) -> list[str]:
+        """Graphs of the reports a reference names: a file name, a report id or an IRI."""
+        out = []
+        for r in self.reports():
+            rid = r["report"].rsplit("/", 1)[-1]
+            if ref in (r["file"], r["report"], r["graph"], rid) or \
+                    (len(ref) >= 6 and rid.startswith(ref)) or Path(ref).name == r["file"]:
+                out.append(r["graph"])
+        return out
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        g = ox.NamedNode(graph) if graph else None
+        return self.store.quads_for_pattern(None, None, None, g)
+
+    def graph_triples(self, graph: str) -> list[ox.Triple]:
+        return [q.triple for q in self.quads(graph)]
+
+    def named_graphs(self) -> list[str]:
+        return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def query(self, sparql: str, **kw):
+        kw.setdefault("use_default_graph_as_union", True)
+        return self.store.query(sparql, **kw)
