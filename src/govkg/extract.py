@@ -183,8 +183,11 @@ def document_info(text: str) -> DocInfo:
         good = {n: c for n, c in support.items() if PLACEHOLDER.search(n) is None}
         if good:
             info.county = max(good, key=lambda n: (good[n], len(n)))
-    # period: the title, then the first year named
-    for t in titles:
+    # period: the year a government work report reviews; else the title; else the first year
+    review = re.search(r"((?:19|20)\d{2})\s*年(?:工作|重点工作)?(?:回顾|总结|完成情况)", text)
+    if info.kind == "government-work-report" and review:
+        info.period = review.group(1)
+    for t in titles if not info.period else []:
         m = PERIOD_IN_TITLE.search(t)
         if m:
             info.period = _period(m.group(1), m.group(2))
@@ -300,27 +303,28 @@ def segment(text: str, info: DocInfo) -> list[Statement]:
         m = HEADING.match(line)
         if m:
             level = _heading_level(m)
+            body_from = m.end()      # the marker (一、（一）1.) is not part of the statement
             title_end = SENTENCE_END.search(line, m.end())
             title = line[m.end(): title_end.start() if title_end else len(line)]
         elif len(line.strip()) <= 30 and not re.search(r"[。；，]", line):
             level, title = 0, line.strip()
         else:
             level, title = None, ""
+        if level == 0 and re.search(r"工作总结|总结[及和]|政府工作报告|人民代表大会", title):
+            level = None          # the report's own title, not a section of it
         if level is not None:
-            cls = _classify_heading(title)
-            if level == 0 and cls is None:
+            own = _classify_heading(title)
+            if level == 0 and own is None:
                 level = None      # a short line that is not a section heading
             else:
                 while stack and stack[-1].level >= level:
                     stack.pop()
                 parent = stack[-1] if stack else None
-                if cls is None:
-                    cls = parent.section if parent else None
-                section = cls or default
-                period = (_heading_period(title, section, info)
-                          if cls and (not parent or cls != parent.section or PERIOD_IN_TITLE.search(title))
-                          else (parent.period if parent else info.period))
-                stack.append(_Heading(level, cls, period))
+                if own:
+                    period = _heading_period(title, own, info)
+                else:
+                    period = parent.period if parent else info.period
+                stack.append(_Heading(level, own or (parent.section if parent else None), period))
         section = next((h.section for h in reversed(stack) if h.section), None) or default
         period = next((h.period for h in reversed(stack) if h.period), None) or info.period
         out.extend(_split_line(line, line_start, body_from, section, period))
@@ -405,7 +409,7 @@ GENERIC = re.compile(
     "|区域|辖区|农村|乡村|城乡|美丽|和美|宜居|文明|卫生|养殖|种植|试点|有关|集体|振兴|绿化|建设|发展"
     "|工作|项目|行动|全镇|全旗|全县|全市|我镇|本镇|北部|南部|东部|西部|中部|北侧|南侧|东侧|西侧|偏远|边远"
     "|牧区|山区|城区|社区|片区|园区|中心|服务|党|组织|民族|少数|贫困|易地|搬迁|安置|保障|标准|规范|合作"
-    "|一个|每个|这个|那个|个别|嘎查村|业务|干部|领导|群众|农户|旗|县|市|镇|乡|[各每逐驻该这那不]|[农城]$")
+    "|一个|每个|这个|那个|个别|嘎查村|业务|干部|领导|群众|农户|[各每逐驻该这那不]|[农城县市镇乡]$|..旗$")
 DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
 
 
@@ -515,8 +519,9 @@ def _list_items(text: str, end: int) -> list[tuple[int, int]]:
         a = items[-1][0]
         if a > 0 and text[a - 1] == "、":
             prev = _run_before(text, a - 1)
-            if not prev:
-                break
+            start = a - 1 - len(prev)
+            if not prev or (start > 0 and text[start - 1].isdigit()):
+                break         # "3.2公里、沙河村": the run before 、 ends a figure, not a name
             items.append((a - 1 - len(prev), a - 1))
         else:
             break
@@ -553,7 +558,9 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
         last_ok = True
         for idx in range(len(items) - 1, -1, -1):
             a, b = items[idx]
-            item = _item_names(text[a:b], idx == 0, known)
+            # an item right after 、 is bounded on its left even when the list walk stopped
+            first = idx == 0 and not (a > 0 and text[a - 1] == "、")
+            item = _item_names(text[a:b], first, known)
             if not item:
                 if idx == len(items) - 1:
                     last_ok = False
@@ -785,7 +792,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
         period = statement_period(st, info)
         orgs = organisations(st.text)
         for (cat, status), g in groups.items():
-            key = (st.text, cat, status)
+            # the same statement repeated (under another heading marker) is one fact
+            key = (HEADING.sub("", ENUMERATOR.sub("", st.text, count=1), count=1), cat, status)
             if key in facts:
                 facts[key]["spans"].append([st.start, st.end])
                 continue
