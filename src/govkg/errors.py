@@ -23,6 +23,11 @@ class GovkgError(Exception):
         super().__init__(self.message)
 
     @property
+    def reason(self) -> str:
+        """The problem and what to do, without the place."""
+        return f"{self.problem} ({self.hint})" if self.hint else self.problem
+
+    @property
     def message(self) -> str:
         text = f"{self.where}: {self.problem}" if self.where else self.problem
         if self.hint:

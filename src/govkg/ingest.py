@@ -77,13 +77,15 @@ def decode_bytes(data: bytes, where: str = "<bytes>") -> tuple[str, str]:
             except UnicodeDecodeError as e:
                 raise IngestError(where, f"starts with a {enc} byte-order mark but does not decode "
                                          f"as {enc} at byte {e.start}") from None
-    utf16 = _guess_bomless_utf16(data)
-    if utf16:
-        try:
-            return data.decode(utf16), utf16
-        except UnicodeDecodeError:
-            pass
     if b"\x00" in data:
+        # UTF-8 and GB18030 text never holds NUL bytes; UTF-16 text (with its newlines) does
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _plausible_chinese(text):
+                return text, enc
         raise IngestError(where, "looks binary (contains NUL bytes), not a text report")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -102,19 +104,6 @@ def decode_bytes(data: bytes, where: str = "<bytes>") -> tuple[str, str]:
         return str(best), best.encoding
     raise IngestError(where, "cannot be decoded as UTF-8, UTF-16 or GB18030",
                       "save it as UTF-8 text")
-
-
-def _guess_bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows NUL bytes in every other position for ASCII text."""
-    sample = data[:4000]
-    if len(sample) < 4 or len(sample) % 2:
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
-        return "utf-16-le"
-    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
-        return "utf-16-be"
-    return None
 
 
 def _plausible_chinese(text: str) -> bool:
@@ -222,8 +211,11 @@ def _broken_mid_sentence(prev: str, nxt: str) -> bool:
         return False
     if not ("\u4e00" <= n[0] <= "\u9fff"):
         return False
-    # a long body line cut off mid-sentence, or a title cut after a connective
-    return len(p.strip()) >= 40 or p[-1] in "、，,及和与并"
+    # a long body line cut off mid-sentence, a title cut after a connective, or a list
+    # broken inside an item ("大王" / "家、北巴")
+    return (len(p.strip()) >= 40 or p[-1] in "、，,及和与并"
+            or (re.match(r"^[\u4e00-\u9fff]{1,3}、", n) is not None
+                and "、" in _HEADING_START.sub("", p)[-8:]))
 
 
 def report_from_text(name: str, raw: str, source: str = "", encoding: str = "") -> Report:
@@ -283,6 +275,6 @@ def read_reports(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
         try:
             yield read_report(p, max_bytes=max_bytes)
         except IngestError as e:
-            yield Skipped(str(p), e.problem if e.where == str(p) else e.message)
+            yield Skipped(str(p), e.reason if e.where == str(p) else e.message)
         except OSError as e:
             yield Skipped(str(p), f"cannot be read ({e.strerror or e})")

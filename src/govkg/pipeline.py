@@ -59,7 +59,7 @@ def iter_facts(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
             report = read_report(p, max_bytes=max_bytes)
             yield report, extract(report)
         except GovkgError as e:
-            yield Skipped(str(p), e.problem if e.where == str(p) else e.message)
+            yield Skipped(str(p), e.reason if e.where == str(p) else e.message)
         except OSError as e:
             yield Skipped(str(p), f"cannot be read ({e.strerror or e})")
         if progress:
@@ -80,7 +80,12 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
     the quarantine folder.  Warnings load.  Re-building a report replaces its graph.
     """
     store_path = Path(store_path) if store_path else default_store_path()
-    store = GraphStore(store_path)
+    with GraphStore(store_path) as store:
+        return _build_into(store, store_path, paths, base, validate, max_bytes, progress)
+
+
+def _build_into(store: GraphStore, store_path: Path, paths, base, validate, max_bytes, progress
+                ) -> BuildSummary:
     store.load_vocabularies()
     summary = BuildSummary()
     for item in iter_facts(paths, max_bytes=max_bytes, progress=progress):
@@ -117,15 +122,14 @@ def _quarantine(store_path: Path, report: Report, facts: list[dict], outcome: Ou
 
 def validate_store(store_path: str | Path | None = None) -> dict[str, Outcome]:
     """Validate every report graph of a store; returns the outcome per report file."""
-    store = GraphStore(store_path or default_store_path(), read_only=True)
-    return {r["file"]: validate_graph(store.graph_triples(r["graph"])) for r in store.reports()}
+    with GraphStore(store_path or default_store_path(), read_only=True) as store:
+        return {r["file"]: validate_graph(store.graph_triples(r["graph"])) for r in store.reports()}
 
 
 def remove(ref: str, store_path: str | Path | None = None) -> list[str]:
     """Drop the graph of every report the reference names; return the graphs dropped."""
-    store = GraphStore(store_path or default_store_path(), create=False)
-    graphs = store.find_report_graphs(ref)
-    for g in graphs:
-        store.remove_graph(g)
-    store.flush()
-    return graphs
+    with GraphStore(store_path or default_store_path(), create=False) as store:
+        graphs = store.find_report_graphs(ref)
+        for g in graphs:
+            store.remove_graph(g)
+        return graphs

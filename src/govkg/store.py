@@ -37,6 +37,7 @@ class GraphStore:
     def __init__(self, path: str | Path | None = None, read_only: bool = False,
                  create: bool = True):
         self.path = Path(path) if path is not None else None
+        self._read_only = read_only
         try:
             if self.path is None:
                 self.store = ox.Store()
@@ -55,6 +56,21 @@ class GraphStore:
                 raise StoreError(str(self.path), "store in use by another govkg process",
                                  "wait for it to finish") from None
             raise StoreError(str(self.path), f"cannot open the store ({msg})") from None
+
+    def close(self) -> None:
+        """Release the store (and its lock on the folder)."""
+        import gc
+
+        if getattr(self, "store", None) is not None:
+            self.store.flush() if self.path is not None and not self._read_only else None
+            self.store = None
+            gc.collect()
+
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     # --- writing ------------------------------------------------------------------------
 

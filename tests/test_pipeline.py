@@ -1,0 +1,138 @@
+"""End to end on the bundled examples: build, named graphs, idempotence, the flagship query."""
+import pyoxigraph as ox
+import pytest
+
+from govkg.map import map_facts
+from govkg.pipeline import build, remove
+from govkg.publish import export, sorted_nquads
+from govkg.query import run
+from govkg.store import GraphStore
+from govkg.validate import validate_graph
+
+from conftest import EXAMPLES, SEEDS
+
+FLAGSHIP = "villages-with-all-categories"
+
+
+def test_one_named_graph_per_report_plus_vocabularies(examples_store):
+    store = GraphStore(examples_store, read_only=True)
+    reports = store.reports()
+    assert sorted(r["file"] for r in reports) == ["baiyin-2023-h1.txt", "liuhe-2023.docx", "qingshi-2023.txt"]
+    assert len({r["graph"] for r in reports}) == 3
+    assert len(store.named_graphs()) == 5   # three reports, the ontology, categories + units
+
+
+def test_flagship_query_on_the_examples(examples_store):
+    store = GraphStore(examples_store, read_only=True)
+    rows = run(FLAGSHIP, store, {"category": ["drainage", "grassland-fencing"]}).rows
+    # (ORDER BY compares code points: 柳 < 白 < 青)
+    assert [(r["township"], r["village"]) for r in rows] == [
+        ("柳河乡", "四合"), ("白音镇", "呼和陶勒盖"), ("青石镇", "哈日干图")]
+    assert all(r["report"] and r["evidence"] for r in rows)
+    achieved = run(FLAGSHIP, store, {"category": ["drainage", "grassland-fencing"], "status": ["achieved"]})
+    assert [(r["township"], r["village"]) for r in achieved.rows] == [("白音镇", "呼和陶勒盖"), ("青石镇", "哈日干图")]
+
+
+def test_a_domain_covers_its_narrower_categories(examples_store):
+    store = GraphStore(examples_store, read_only=True)
+    water = run(FLAGSHIP, store, {"category": ["water", "grassland-fencing"]}).rows
+    drainage = run(FLAGSHIP, store, {"category": ["drainage", "grassland-fencing"]}).rows
+    assert {(r["township"], r["village"]) for r in drainage} <= {(r["township"], r["village"]) for r in water}
+
+
+def test_rebuild_is_idempotent_and_remove_then_rebuild_restores(tmp_path):
+    path = tmp_path / "store"
+
+    def dump():
+        with GraphStore(path) as store:
+            return sorted_nquads(store)
+
+    build([EXAMPLES], path)
+    first = dump()
+    build([EXAMPLES], path)
+    assert dump() == first
+    assert remove("qingshi-2023.txt", path)
+    without = dump()
+    assert len(without) < len(first) and "青石镇".encode() not in without
+    build([EXAMPLES / "qingshi-2023.txt"], path)
+    assert dump() == first
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "ntriples", "nquads", "trig", "jsonld"])
+def test_each_export_format_parses_back(examples_store, tmp_path, fmt):
+    import rdflib
+
+    store = GraphStore(examples_store, read_only=True)
+    out = tmp_path / f"dump.{fmt}"
+    n = export(store, fmt, out)
+    syntax = {"turtle": "turtle", "ntriples": "nt", "nquads": "nquads", "trig": "trig", "jsonld": "json-ld"}[fmt]
+    if fmt in ("nquads", "trig"):
+        ds = rdflib.Dataset()
+        ds.parse(str(out), format=syntax)
+        parsed = sum(len(g) for g in ds.graphs())
+    else:
+        parsed = len(rdflib.Graph().parse(str(out), format=syntax))
+    assert parsed == n > 1000
+
+
+def test_every_statement_has_evidence_whose_quote_is_the_text_at_its_span(tmp_path):
+    from govkg.extract import extract
+    from govkg.ingest import read_report
+
+    report = read_report(EXAMPLES / "qingshi-2023.txt")
+    store = GraphStore(None)
+    store.replace_graph("urn:g", map_facts(extract(report)))
+    rows = list(store.query("""PREFIX gw: <https://w3id.org/govkg/def#> PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?st ?s ?e ?q WHERE { ?st a gw:ActivityStatement .
+          OPTIONAL { ?st gw:evidence/oa:hasSelector ?p , ?x . ?p oa:start ?s ; oa:end ?e . ?x oa:exact ?q } }"""))
+    assert rows
+    for r in rows:
+        assert r["q"] is not None
+        assert report.text[int(r["s"].value):int(r["e"].value)] == r["q"].value
+
+
+def test_a_report_with_a_violation_is_quarantined_and_the_others_load(tmp_path, monkeypatch):
+    import govkg.pipeline as pipeline
+
+    real = pipeline.extract
+
+    def planted(report):
+        facts = real(report)
+        if report.name == "liuhe-2023.docx":
+            for f in facts:
+                if f["type"] == "activity" and f["quantities"]:
+                    f["quantities"][0]["value"] = -5      # quantities are never negative
+                    break
+        return facts
+
+    monkeypatch.setattr(pipeline, "extract", planted)
+    path = tmp_path / "store"
+    summary = build([EXAMPLES], path)
+    assert [q.file.rsplit("/", 1)[-1] for q in summary.quarantined] == ["liuhe-2023.docx"]
+    assert "non-negative" in summary.quarantined[0].reason
+    assert sorted(b.file.rsplit("/", 1)[-1] for b in summary.built) == ["baiyin-2023-h1.txt", "qingshi-2023.txt"]
+    kept = list((tmp_path / "store-quarantine").glob("*.facts.jsonl"))
+    assert len(kept) == 1 and "liuhe" in kept[0].name
+
+
+def test_shapes_catch_a_placeholder_village_and_a_span_outside_the_text():
+    from govkg.extract import extract
+    from govkg.ingest import read_report
+
+    facts = extract(read_report(EXAMPLES / "qingshi-2023.txt"))
+    assert validate_graph(map_facts(facts)).conforms
+    act = next(f for f in facts if f["type"] == "activity" and f["villages"])
+    act["villages"][0] = "XX"
+    act["spans"][0] = [act["span"][0], facts[0]["chars"] + 50]
+    messages = {f.message_en for f in validate_graph(map_facts(facts)).violations}
+    assert "A village has exactly one name, never a placeholder (XX)" in messages
+    assert "An evidence span must lie inside the report text and match its quote's length" in messages
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="needs ../shared/corpus/seeds")
+def test_seeds_build_and_answer_the_flagship(tmp_path):
+    path = tmp_path / "store"
+    summary = build([SEEDS], path)
+    assert summary.ok and len(summary.built) == 5
+    rows = run(FLAGSHIP, GraphStore(path, read_only=True), {"category": ["drainage", "grassland-fencing"]}).rows
+    assert [(r["township"], r["village"]) for r in rows] == [("代力吉镇", "后查巴灯")]
