@@ -1,0 +1,52 @@
+"""The category scheme and units are generated from their TSV sources and stay in step."""
+import csv
+
+import pyoxigraph as ox
+import pytest
+
+from govkg import vocab
+from govkg.resources import folder
+
+from conftest import SHARED
+
+
+def _triples(path):
+    return {str(q.triple) for q in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE)}
+
+
+def test_generated_turtle_is_up_to_date_with_the_tsv_sources(tmp_path):
+    vocab.generate(folder("ontology"), tmp_path)
+    for name in ("categories.ttl", "units.ttl"):
+        assert _triples(tmp_path / name) == _triples(folder("ontology") / name), f"run `govkg ontology generate`"
+
+
+def test_every_category_id_of_the_tsv_is_a_concept_with_both_labels():
+    rows = list(csv.DictReader(open(folder("ontology") / "categories.tsv", encoding="utf-8"), delimiter="\t"))
+    cats = vocab.load_categories()
+    assert sorted(cats) == sorted(r["id"] for r in rows)
+    for r in rows:
+        c = cats[r["id"]]
+        assert (c.zh, c.en, c.parent) == (r["zh"], r["en"], r["parent"] or None)
+        assert set(t for t in r["example_terms"].split(";") if t) <= set(c.terms) | set(c.weak_terms)
+
+
+@pytest.mark.skipif(not (SHARED / "spec" / "categories.tsv").exists(), reason="needs ../shared")
+def test_our_copies_of_the_spec_tables_match_shared():
+    for name in ("categories.tsv", "units.tsv"):
+        assert (folder("ontology") / name).read_text(encoding="utf-8") == \
+            (SHARED / "spec" / name).read_text(encoding="utf-8")
+
+
+def test_an_unknown_category_in_our_term_additions_is_a_precise_error(tmp_path):
+    for name in ("categories.tsv", "units.tsv", "unit-standards.tsv"):
+        (tmp_path / name).write_bytes((folder("ontology") / name).read_bytes())
+    (tmp_path / "category-terms.tsv").write_text("id\tterms\ndrainage\t排水\nno-such-id\t某词\n", encoding="utf-8")
+    with pytest.raises(vocab.ResourceError, match=r"category-terms.tsv:3: unknown category id 'no-such-id'"):
+        vocab.generate(tmp_path, tmp_path)
+
+
+def test_units_convert_to_their_base():
+    u = vocab.load_units()
+    assert (u["mu"].base, round(u["mu"].factor, 4)) == ("m2", 666.6667)
+    assert (u["hectare"].base, u["hectare"].factor) == ("m2", 10000.0)
+    assert u["km"].standard == "http://qudt.org/vocab/unit/KiloM"
