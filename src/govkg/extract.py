@@ -127,6 +127,10 @@ def _name_support(text: str, suffix_re: str, generic: set[str], max_stem: int = 
             name = stem
         if len(run) >= 2 and name is None:
             name = run[-2:]
+        if name and counts.get(name + suf, 0) <= 1 and len(run) > len(name):
+            # named once: the words before it, not its support, say where it starts
+            cut, _, _ = _cut_left(run, set())
+            name = cut if len(cut) >= 2 else name
         if name and name not in generic and not any(name.endswith(g) for g in ("全", "我", "本", "该")):
             best[name + suf] = counts.get(name + suf, 0)
     return best
@@ -304,7 +308,7 @@ def segment(text: str, info: DocInfo) -> list[Statement]:
         if m:
             level = _heading_level(m)
             body_from = m.end()      # the marker (一、（一）1.) is not part of the statement
-            title_end = SENTENCE_END.search(line, m.end())
+            title_end = re.compile(r"[。；;！？!?]").search(line, m.end())
             title = line[m.end(): title_end.start() if title_end else len(line)]
         elif len(line.strip()) <= 30 and not re.search(r"[。；，]", line):
             level, title = 0, line.strip()
@@ -403,7 +407,8 @@ BOUNDARY = sorted("""其中 包括 涉及 带动 辐射 实施 完成 建设 建
     对 在 于 将 把 向 从 由 与 和 及 同 为 是 了 的 仅 给 让 使 按 以 经 被 已 即 并 又 还 就 而 或 有""".split(),
                   key=len, reverse=True)
 LEADING = sorted("""仅 已 在 于 对 将 把 向 从 由 与 和 及 并 为 以 建设 完成 实施 新建 推进 开展 镇内 镇区 全镇
-    辖区 境内 其中 涉及 包括 带动 周边 先后 分别 共 又 还 原 现""".split(), key=len, reverse=True)
+    辖区 境内 其中 涉及 包括 带动 周边 先后 分别 共 又 还 原 现 培育 发展 组建 成立 引进 扶持""".split(),
+                 key=len, reverse=True)
 GENERIC = re.compile(
     "产业|示范|特色|重点|贫困|脱贫|专业|周边|部分|相关|低洼|薄弱|所有|其他|其余|全部|各个|多个|沿路|沿线"
     "|区域|辖区|农村|乡村|城乡|美丽|和美|宜居|文明|卫生|养殖|种植|试点|有关|集体|振兴|绿化|建设|发展"
@@ -528,6 +533,35 @@ def _list_items(text: str, end: int) -> list[tuple[int, int]]:
     return items[::-1]
 
 
+def _split_conjunctions(text: str, items: list[tuple[int, int]], known: set[str],
+                        marked: bool = False) -> list[tuple[int, int]]:
+    """Split list items joined by 和/及/与 ("红石村和沙河", "白塔和沙河").  A 和 inside a name
+    (布和浩沁, 呼和乌苏) leaves a one-character side, so it is not split there."""
+    out = []
+    for a, b in items:
+        raw = text[a:b]
+        cut = None
+        for m in re.finditer(r"[和及与]", raw):
+            left, right = raw[:m.start()], raw[m.end():]
+            if (a, b) == items[0]:
+                # what precedes the first item (在, 实施, …) is not part of its name
+                for w in BOUNDARY:
+                    i = left.rfind(w)
+                    if i >= 0 and i + len(w) < len(left):
+                        left = left[i + len(w):]
+                        break
+            if raw in known or len(right) < 2 or len(left) < 2:
+                continue
+            if re.search(r"(?:村|嘎查)$", left) or (len(left) >= 2 and (len(items) > 1 or marked) and
+                                                    not any(k in raw for k in known if "和" in k)):
+                cut = m
+        if cut:
+            out += [(a, a + cut.start()), (a + cut.end(), b)]
+        else:
+            out.append((a, b))
+    return out
+
+
 def village_mentions(text: str, known: set[str], town_stem: str | None,
                      bare: bool = True) -> list[Mention]:
     """Village mentions in a statement: suffixed names, lists closed by a suffix or by
@@ -550,7 +584,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             n = mk.group("n")
             count = int(n) if n.isdigit() else chinese_to_number(n)
         end = s - (len(mk.group(0)) if marked else 0)
-        items = _list_items(text, end)
+        items = _split_conjunctions(text, _list_items(text, end), known, marked)
         if not items:
             continue
         list_no += 1

@@ -1,0 +1,54 @@
+"""Report metadata and organisations, each pattern in several phrasings."""
+import pytest
+
+from govkg.extract import document_info, extract, organisations
+from govkg.ingest import report_from_text
+
+META = [
+    # township and period from the title, county from the addressee, number and signature date
+    ("长政发〔2023〕12号\n\n长青镇2023年上半年工作总结\n\n巴林右旗人民政府办公室：\n现将……\n"
+     "                    长青镇人民政府\n                    2023年7月2日\n",
+     dict(township="长青镇", county="巴林右旗", period="2023-H1", kind="work-summary",
+          date="2023-07-02", number="长政发〔2023〕12号")),
+    # a government work report: township from the speech line, period the year it reviews
+    ("政府工作报告\n——2024年1月在东湖镇第五届人民代表大会第三次会议上\n各位代表：\n2023年工作回顾\n"
+     "一年来，东湖镇……\n",
+     dict(township="东湖镇", county=None, period="2023", kind="government-work-report", date="2024-01")),
+    # a plan; the township appears only in the body, the county in the body
+    ("2024年工作计划\n一、工作目标\n今年，长青乡将在翁牛特旗委、旗政府领导下，推进翁牛特旗乡村振兴。"
+     "长青乡党委、长青乡人民政府……\n",
+     dict(township="长青乡", county="翁牛特旗", period="2024", kind="work-plan")),
+    # a quarterly summary of a 苏木, the summary and its plan in one title
+    ("巴彦苏木2023年第三季度工作总结及第四季度工作安排\n一、……\n",
+     dict(township="巴彦苏木", period="2023-Q3", kind="work-summary")),
+    # a year summary written 年度; an anonymised township stays as written
+    ("XX镇2022年度工作总结\n一、……\n", dict(township="XX镇", period="2022", kind="work-summary")),
+]
+
+
+@pytest.mark.parametrize("text,expected", META, ids=[str(i) for i in range(len(META))])
+def test_document_metadata(text, expected):
+    info = document_info(report_from_text("r.txt", text).text)
+    for field, value in expected.items():
+        assert getattr(info, field) == value, field
+
+
+def test_organisations_with_their_kind():
+    text = ("今年3月与通辽市绿源养殖农民专业合作社签订合同，并与赤峰市草原牧业有限公司、内蒙古金穗集团合作，"
+            "培育肉牛养殖合作社12个。")
+    assert organisations(text) == [
+        {"name": "通辽市绿源养殖农民专业合作社", "kind": "cooperative"},
+        {"name": "赤峰市草原牧业有限公司", "kind": "company"},
+        {"name": "内蒙古金穗集团", "kind": "company"},
+    ]
+
+
+def test_problem_sections_give_no_activities_and_plans_take_the_next_period():
+    text = ("长青镇2023年工作总结\n一、2023年工作完成情况\n在红石村新打机井3眼。\n"
+            "二、存在的问题\n红石村、白塔村排涝设施老化，高标准农田建设滞后。\n"
+            "三、下一步工作打算\n在白塔村实施排涝工程2公里。\n")
+    acts = [f for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"]
+    assert [(a["category"], a["status"], a["period"], a["villages"]) for a in acts] == [
+        ("irrigation-wells", "achieved", "2023", ["红石"]),
+        ("drainage", "planned", "2024", ["白塔"]),
+    ]
