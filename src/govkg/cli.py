@@ -299,5 +299,43 @@ def ontology_generate(ctx, source, output):
             click.echo(f"wrote {p}", err=True)
 
 
+@ontology.command("check")
+@click.option("--with", "extra", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A Turtle file to check together with the ontology (repeatable).")
+@_store_option
+@click.option("--no-store", is_flag=True, help="Check the ontology alone, without a store's reports.")
+@click.pass_context
+def ontology_check(ctx, extra, store, no_store):
+    """Check the ontology, category scheme and the store's reports with owlready2's reasoner.
+
+    Exit 0 when consistent and every category of categories.tsv is in the scheme, 1 otherwise.
+    """
+    from .ontology import check
+    from .store import default_store_path
+
+    with _errors(ctx):
+        store_path = None if no_store else (store or default_store_path())
+        if store_path is not None and not Path(store_path).exists():
+            store_path = None
+        result = check(list(extra), store_path)
+    for p in result.problems:
+        click.echo(f"govkg: {p}", err=True)
+    click.echo(f"{'consistent' if result.ok else 'NOT consistent'}: {result.triples} triples, "
+               f"{result.classes} classes" + (f", with the reports of {store_path}" if store_path else ""))
+    sys.exit(0 if result.ok else 1)
+
+
+@ontology.command("docs")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.pass_context
+def ontology_docs(ctx, output):
+    """Write HTML documentation of the ontology and the category tree, in zh and en."""
+    from .ontology import docs
+
+    with _errors(ctx):
+        page = docs(output)
+    click.echo(f"wrote {page}", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
