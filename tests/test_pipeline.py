@@ -134,5 +134,18 @@ def test_seeds_build_and_answer_the_flagship(tmp_path):
     path = tmp_path / "store"
     summary = build([SEEDS], path)
     assert summary.ok and len(summary.built) == 5
-    rows = run(FLAGSHIP, GraphStore(path, read_only=True), {"category": ["drainage", "grassland-fencing"]}).rows
-    assert [(r["township"], r["village"]) for r in rows] == [("代力吉镇", "后查巴灯")]
+    from govkg.ingest import read_report
+
+    texts = {p.name: read_report(p).text for p in SEEDS.iterdir()}
+    with GraphStore(path, read_only=True) as store:
+        rows = run(FLAGSHIP, store, {"category": ["drainage", "grassland-fencing"]}).rows
+        assert [(r["township"], r["village"]) for r in rows] == [("代力吉镇", "后查巴灯")]
+        # every statement node has evidence whose quote is the text at its span
+        ev = list(store.query("""PREFIX gw: <https://w3id.org/govkg/def#> PREFIX oa: <http://www.w3.org/ns/oa#>
+            PREFIX prov: <http://www.w3.org/ns/prov#>
+            SELECT ?st ?file ?s ?e ?q WHERE { ?st a gw:ActivityStatement ; prov:wasDerivedFrom/gw:fileName ?file .
+              OPTIONAL { ?st gw:evidence/oa:hasSelector ?p , ?x . ?p oa:start ?s ; oa:end ?e . ?x oa:exact ?q } }"""))
+    assert len(ev) > 200
+    for r in ev:
+        assert r["q"] is not None, r["st"]
+        assert texts[r["file"].value][int(r["s"].value):int(r["e"].value)] == r["q"].value
