@@ -17,9 +17,10 @@ FLAGSHIP = "villages-with-all-categories"
 def test_one_named_graph_per_report_plus_vocabularies(examples_store):
     store = GraphStore(examples_store, read_only=True)
     reports = store.reports()
-    assert sorted(r["file"] for r in reports) == ["baiyin-2023-h1.txt", "liuhe-2023.docx", "qingshi-2023.txt"]
-    assert len({r["graph"] for r in reports}) == 3
-    assert len(store.named_graphs()) == 5   # three reports, the ontology, categories + units
+    assert sorted(r["file"] for r in reports) == ["baiyin-2023-h1.txt", "baiyin-2023-h2.txt", "liuhe-2023.docx",
+                                                  "qingshi-2023.txt"]
+    assert len({r["graph"] for r in reports}) == 4
+    assert len(store.named_graphs()) == 6   # four reports, the ontology, categories + units
 
 
 def test_flagship_query_on_the_examples(examples_store):
@@ -110,7 +111,8 @@ def test_a_report_with_a_violation_is_quarantined_and_the_others_load(tmp_path, 
     summary = build([EXAMPLES], path)
     assert [q.file.rsplit("/", 1)[-1] for q in summary.quarantined] == ["liuhe-2023.docx"]
     assert "non-negative" in summary.quarantined[0].reason
-    assert sorted(b.file.rsplit("/", 1)[-1] for b in summary.built) == ["baiyin-2023-h1.txt", "qingshi-2023.txt"]
+    assert sorted(b.file.rsplit("/", 1)[-1] for b in summary.built) == [
+        "baiyin-2023-h1.txt", "baiyin-2023-h2.txt", "qingshi-2023.txt"]
     kept = list((tmp_path / "store-quarantine").glob("*.facts.jsonl"))
     assert len(kept) == 1 and "liuhe" in kept[0].name
 

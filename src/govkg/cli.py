@@ -200,9 +200,14 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               show_default=True)
 @click.option("--describe", is_flag=True, help="Show the query's parameters and text, do not run it.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels in the answer.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Run against a remote SPARQL endpoint instead of the store.")
+@click.option("--user", default=None, help="User for the endpoint; the password is read from $GOVKG_PASSWORD "
+                                            "(a bearer token from $GOVKG_TOKEN is used when no user is given).")
 @click.pass_context
-def query(ctx, name, store, params, fmt, describe):
-    """Run a stored query (by name) or a .rq file against the store."""
+def query(ctx, name, store, params, fmt, describe, lang, endpoint, user):
+    """Run a stored query (by name) or a .rq file against the store or an endpoint."""
     from .query import load_query, run
     from .store import GraphStore, default_store_path
 
@@ -218,7 +223,14 @@ def query(ctx, name, store, params, fmt, describe):
                 click.echo(f"\nexample: {e}")
             click.echo("\n" + q.text)
             return
-        rows = run(q, GraphStore(store or default_store_path(), read_only=True), _parse_params(params))
+        values = _parse_params(params)
+        if lang and any(p.name == "lang" for p in q.params):
+            values["lang"] = [lang]
+        if endpoint:
+            rows = run(q, None, values, endpoint=endpoint, user=user)
+        else:
+            with GraphStore(store or default_store_path(), read_only=True) as graph_store:
+                rows = run(q, graph_store, values)
     if fmt == "json":
         click.echo(rows.to_json())
     elif fmt in ("csv", "tsv"):

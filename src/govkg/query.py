@@ -14,7 +14,7 @@ pasted into the query text as a string.
 
 >>> q = load_query("villages-with-all-categories")
 >>> [p.name for p in q.params]
-['category', 'status']
+['category', 'status', 'period']
 >>> bound = q.bind({"category": ["drainage"], "status": ["achieved"]})
 >>> "VALUES ?category { <https://w3id.org/govkg/def/category/drainage> }" in bound
 True
@@ -36,7 +36,7 @@ from .resources import folder
 from .vocab import load_categories, load_units
 
 TYPES = ("category", "status", "kind", "unit", "year", "period", "township", "village",
-         "string", "integer")
+         "lang", "string", "integer")
 STATUSES = ("achieved", "ongoing", "planned")
 KINDS = ("work-summary", "government-work-report", "work-plan", "other")
 
@@ -65,6 +65,10 @@ class Param:
             return "YYYY, YYYY-H1, YYYY-H2 or YYYY-Q1…Q4"
         if self.type == "integer":
             return "a whole number"
+        if self.type == "lang":
+            return "zh, en"
+        if self.type in ("township", "village"):
+            return f"the name of a {self.type} in the store"
         return "any text"
 
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
@@ -100,6 +104,10 @@ class Param:
             if not re.fullmatch(r"-?\d{1,18}", v):
                 raise bad
             return ox.Literal(v, datatype=ox.NamedNode(ns.XSD + "integer"))
+        if self.type == "lang":
+            if v not in ("zh", "en"):
+                raise bad
+            return ox.Literal(v)
         return ox.Literal(value)
 
 
@@ -121,11 +129,16 @@ class StoredQuery:
         raise QueryError(f"--param {name}", f"query '{self.name}' has no parameter '{name}'",
                          f"its parameters: {allowed}")
 
-    def bind(self, values: dict[str, list[str]]) -> str:
-        """The query text with every parameter's VALUES block holding validated terms."""
+    def bind(self, values: dict[str, list[str]], resolve=None) -> str:
+        """The query text with every parameter's VALUES block holding validated terms.
+
+        ``resolve(param, value, bound)`` turns a township or village name into the IRIs of
+        its resources (``bound``: the terms already bound to earlier parameters).
+        """
         for name in values:
             self.param(name)
         text = self.text
+        bound: dict[str, list] = {}
         for p in self.params:
             given = values.get(p.name) or ([p.default] if p.default not in (None, "", "-", "any") else [])
             if not given and p.required:
@@ -133,7 +146,12 @@ class StoredQuery:
                                  f"allowed: {p.allowed()}")
             if len(given) > 1 and not p.repeatable:
                 raise QueryError(f"--param {p.name}", "may be given only once")
-            terms = [str(p.term(v)) for v in given]
+            if p.type in ("township", "village") and resolve is not None:
+                found = [t for v in given for t in resolve(p, v, bound)]
+            else:
+                found = [p.term(v) for v in given]
+            bound[p.name] = found
+            terms = [str(t) for t in found]
             block = re.compile(r"VALUES\s+\?" + re.escape(p.name) + r"\s*\{[^{}]*\}")
             if not block.search(text):
                 raise QueryError(self.path, f"declares parameter '{p.name}' but has no "
@@ -265,15 +283,99 @@ def _py(t):
     return t.value
 
 
-def run(query: StoredQuery | str, store, params: dict[str, list[str]] | None = None) -> Rows:
-    """Run a stored query (or its name) with parameters over a GraphStore."""
+class LocalBackend:
+    """Runs SELECT queries on a GraphStore."""
+
+    def __init__(self, store):
+        self.store = store
+
+    def select(self, text: str, where: str) -> tuple[list[str], list[list]]:
+        try:
+            result = self.store.query(text)
+        except SyntaxError as e:
+            raise QueryError(where, f"is not valid SPARQL: {e}") from None
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError(where, "is not a SELECT query")
+        cols = [v.value for v in result.variables]
+        return cols, [[s[c] for c in cols] for s in result]
+
+
+class EndpointBackend:
+    """Runs SELECT queries on a remote SPARQL endpoint through SPARQLWrapper.
+
+    Credentials: ``user`` with the password from $GOVKG_PASSWORD, or a bearer token from
+    $GOVKG_TOKEN; neither is ever printed.
+    """
+
+    def __init__(self, url: str, user: str | None = None, timeout: int = 60):
+        import os
+
+        from SPARQLWrapper import JSON, SPARQLWrapper
+
+        self.url = url
+        self.sw = SPARQLWrapper(url)
+        self.sw.setReturnFormat(JSON)
+        self.sw.setMethod("POST")
+        self.sw.setTimeout(timeout)
+        if user:
+            self.sw.setCredentials(user, os.environ.get("GOVKG_PASSWORD", ""))
+        elif os.environ.get("GOVKG_TOKEN"):
+            self.sw.addCustomHttpHeader("Authorization", f"Bearer {os.environ['GOVKG_TOKEN']}")
+
+    def select(self, text: str, where: str) -> tuple[list[str], list[list]]:
+        # SPARQLWrapper guesses the query type from the text, and a comment saying "added"
+        # reads to it as an ADD update: comment lines are for people, so they stay here
+        self.sw.setQuery("\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("#")))
+        try:
+            data = self.sw.queryAndConvert()
+        except Exception as e:  # SPARQLWrapper raises urllib and its own errors
+            raise QueryError(self.url, f"the endpoint did not answer the query ({type(e).__name__}: {e})",
+                             "check the URL and credentials") from None
+        cols = data["head"]["vars"]
+        return cols, [[_term_from_json(b.get(c)) for c in cols] for b in data["results"]["bindings"]]
+
+
+def _term_from_json(b: dict | None):
+    if b is None:
+        return None
+    if b["type"] == "uri":
+        return ox.NamedNode(b["value"])
+    if b["type"] == "bnode":
+        return ox.BlankNode(b["value"])
+    if "xml:lang" in b:
+        return ox.Literal(b["value"], language=b["xml:lang"])
+    if "datatype" in b:
+        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
+    return ox.Literal(b["value"])
+
+
+def _resolver(backend):
+    """Township and village names become the IRIs of their resources."""
+
+    def resolve(p: Param, value: str, bound: dict[str, list]) -> list[ox.NamedNode]:
+        name = ox.Literal(value.strip())
+        cls = "Township" if p.type == "township" else "Village"
+        scope = ""
+        if p.type == "village" and bound.get("township"):
+            scope = "?x gw:inTownship ?t . VALUES ?t { " + " ".join(str(t) for t in bound["township"]) + " }"
+        q = f"PREFIX gw: <{ns.GW}> SELECT DISTINCT ?x WHERE {{ ?x a gw:{cls} ; gw:name {name} . {scope} }} ORDER BY ?x"
+        _, rows = backend.select(q, f"--param {p.name}")
+        found = [r[0] for r in rows if isinstance(r[0], ox.NamedNode)]
+        if not found:
+            q = f"PREFIX gw: <{ns.GW}> SELECT DISTINCT ?n WHERE {{ ?x a gw:{cls} ; gw:name ?n }} ORDER BY ?n LIMIT 12"
+            known = ", ".join(r[0].value for r in backend.select(q, f"--param {p.name}")[1] if r[0] is not None)
+            raise QueryError(f"--param {p.name}", f"no {p.type} named '{value}' in the store",
+                             f"known: {known or 'none'}")
+        return found
+    return resolve
+
+
+def run(query: StoredQuery | str, store=None, params: dict[str, list[str]] | None = None,
+        endpoint: str | None = None, user: str | None = None) -> Rows:
+    """Run a stored query (or its name) with parameters over a GraphStore, or over a remote
+    SPARQL endpoint when ``endpoint`` is given."""
     q = query if isinstance(query, StoredQuery) else load_query(query)
-    text = q.bind(params or {})
-    try:
-        result = store.query(text)
-    except SyntaxError as e:
-        raise QueryError(q.path, f"is not valid SPARQL: {e}") from None
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError(q.path, "is not a SELECT query")
-    cols = [v.value for v in result.variables]
-    return Rows(cols, [[s[c] for c in cols] for s in result])
+    backend = EndpointBackend(endpoint, user) if endpoint else LocalBackend(store)
+    text = q.bind(params or {}, resolve=_resolver(backend))
+    cols, terms = backend.select(text, q.path)
+    return Rows(cols, terms)

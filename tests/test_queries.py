@@ -1,0 +1,261 @@
+"""Every stored query answers its question on the bundled examples with exact rows; the seed
+answers of competency-questions.md come out exactly; parameters stay data; a remote endpoint
+(a real Oxigraph server) gives the same rows as the local store."""
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from govkg.cli import main
+from govkg.errors import QueryError
+from govkg.publish import sorted_nquads
+from govkg.query import list_queries, load_query, run
+from govkg.store import GraphStore
+
+from conftest import SEEDS
+
+
+def rows(store_path, name, cols, **params):
+    with GraphStore(store_path, read_only=True) as store:
+        r = run(name, store, {k: v if isinstance(v, list) else [v] for k, v in params.items()})
+    return [tuple(row[c] for c in cols) for row in r.rows]
+
+
+def test_every_query_has_a_header_an_example_and_is_tested_here():
+    names = {q.name for q in list_queries()}
+    assert len(names) == 11
+    for q in list_queries():
+        assert q.summary and q.description and q.examples, q.name
+        assert q.examples[0].startswith(f"govkg query {q.name}")
+    tested = {n for n in names if f'"{n}"' in Path(__file__).read_text(encoding="utf-8")}
+    assert tested == names
+
+
+def test_villages_with_all_categories(examples_store):
+    assert rows(examples_store, "villages-with-all-categories", ("township", "village"),
+                category=["drainage", "grassland-fencing"]) == [
+        ("柳河乡", "四合"), ("白音镇", "呼和陶勒盖"), ("青石镇", "哈日干图")]
+    assert rows(examples_store, "villages-with-all-categories", ("township", "village"),
+                category=["drainage", "grassland-fencing"], period="2023-H1") == [("白音镇", "呼和陶勒盖")]
+    assert rows(examples_store, "villages-with-all-categories", ("township", "village"),
+                category=["drainage", "grassland-fencing"], period="2022") == []
+
+
+def test_villages_with_any_categories(examples_store):
+    assert rows(examples_store, "villages-with-any-categories",
+                ("township", "village", "period", "status_label"), category=["drainage", "dike-reinforcement"]) == [
+        ("柳河乡", "三道沟", "2023", "已完成"), ("柳河乡", "四合", "2024", "计划中"),
+        ("白音镇", "呼和陶勒盖", "2023-H1", "已完成"), ("白音镇", "哈日干图", "2023-H1", "已完成"),
+        ("白音镇", "胜利", "2023-H2", "已完成"),
+        ("青石镇", "东升", "2023", "已完成"), ("青石镇", "哈日干图", "2023", "已完成"),
+        ("青石镇", "哈日干图", "2024", "计划中"), ("青石镇", "塔林宝力格", "2023", "已完成")]
+    en = rows(examples_store, "villages-with-any-categories", ("category_label", "status_label"),
+              category="drainage", status="planned", lang="en")
+    assert en == [("Drainage", "planned"), ("Drainage", "planned")]
+
+
+def test_village_statements_in_time_order(examples_store):
+    got = rows(examples_store, "village-statements", ("period", "category_label", "status_label", "quantities"),
+               township="青石镇", village="哈日干图")
+    assert [(p, c, s, set(q.split("; "))) for p, c, s, q in got] == [
+        ("2023", "排涝排水", "已完成", {"18.5 km", "6 piece"}),
+        ("2023", "肉牛品种改良", "已完成", {"230 head"}),
+        ("2023", "草原围封", "已完成", {"32000 mu", "120000 mu"}),
+        ("2024", "排涝排水", "计划中", {"9 km", "1 piece"})]
+    # the same name in another township is another village
+    assert [r[0] for r in rows(examples_store, "village-statements", ("period",), township="白音镇",
+                                  village="哈日干图")] == ["2023-H1", "2023-H1", "2023-H1"]
+
+
+def test_same_name_villages(examples_store):
+    assert rows(examples_store, "same-name-villages", ("village", "townships")) == [("哈日干图", 2)]
+
+
+def test_totals_by_township(examples_store):
+    assert rows(examples_store, "totals-by-township", ("township", "period", "status_code", "total"),
+                category="drainage", unit="km") == [
+        ("柳河乡", "2023", "achieved", 8.5), ("柳河乡", "2024", "planned", 6),
+        ("白音镇", "2023-H1", "achieved", 7.4), ("白音镇", "2023-H2", "achieved", 5.2),
+        ("白音镇", "2023-H2", "planned", 5), ("青石镇", "2023", "achieved", 18.5), ("青石镇", "2024", "planned", 9)]
+    # a domain covers its narrower categories, and units convert (km → m)
+    assert rows(examples_store, "totals-by-township", ("township", "total"), category="water", unit="m",
+                status="achieved")[0] == ("柳河乡", 8500)
+
+
+def test_plan_vs_outcome(examples_store):
+    got = rows(examples_store, "plan-vs-outcome", ("period", "category_label", "plan_report", "outcome_report"),
+               township="白音镇")
+    assert sorted(set(got), key=str) == sorted({
+        ("2023-H2", "人居环境整治", "baiyin-2023-h1.txt", None),
+        ("2023-H2", "农业科技示范", "baiyin-2023-h1.txt", "baiyin-2023-h2.txt"),
+        ("2023-H2", "厕所改造", "baiyin-2023-h1.txt", "baiyin-2023-h2.txt"),
+        ("2023-H2", "排涝排水", "baiyin-2023-h1.txt", "baiyin-2023-h2.txt"),
+        ("2024", "草原围封", "baiyin-2023-h2.txt", None)}, key=str)
+
+
+def test_social_assistance(examples_store):
+    assert rows(examples_store, "social-assistance", ("township", "period", "category_label", "households",
+                                                      "persons", "yuan")) == [
+        ("柳河乡", "2023", "临时救助", 28, 0, 62000), ("柳河乡", "2023", "最低生活保障", 412, 690, 2365000),
+        ("白音镇", "2023-H1", "最低生活保障", 0, 980, 1523000), ("白音镇", "2023-H1", "残疾人补贴", 0, 310, 216000),
+        ("白音镇", "2023-H2", "临时救助", 19, 0, 46000), ("白音镇", "2023-H2", "最低生活保障", 0, 1012, 1604000),
+        ("青石镇", "2023", "临时救助", 37, 0, 98000), ("青石镇", "2023", "最低生活保障", 865, 1420, 3186000),
+        ("青石镇", "2023", "特困供养", 0, 52, 412000)]
+
+
+def test_townships_reporting_category(examples_store):
+    assert rows(examples_store, "townships-reporting-category",
+                ("township", "statements", "villages_named", "villages_stated"), category="grassland-fencing") == [
+        ("柳河乡", 1, 1, 0), ("白音镇", 2, 2, 6), ("青石镇", 2, 3, 9)]
+
+
+def test_organisations(examples_store):
+    assert rows(examples_store, "organisations", ("organisation", "kind", "township")) == [
+        ("赤峰绿源农牧业有限公司", "公司", "青石镇")]
+
+
+def test_reports(examples_store):
+    assert rows(examples_store, "reports", ("file", "township", "county", "period", "kind", "date", "number")) == [
+        ("baiyin-2023-h1.txt", "白音镇", "沙湾旗", "2023-H1", "工作总结", "2023-07-03", None),
+        ("baiyin-2023-h2.txt", "白音镇", "沙湾旗", "2023-H2", "工作总结", "2024-01-10", None),
+        ("liuhe-2023.docx", "柳河乡", None, "2023", "政府工作报告", "2024-01", None),
+        ("qingshi-2023.txt", "青石镇", "沙湾旗", "2023", "工作总结", "2024-01-08", "青政发〔2024〕5号")]
+
+
+def test_township_wide_statements(examples_store):
+    got = rows(examples_store, "township-wide-statements", ("township", "period", "quantities"),
+               category="minimum-livelihood")
+    assert [(t, p, set(q.split("; "))) for t, p, q in got] == [
+        ("柳河乡", "2023", {"412 household", "690 person", "2365000 yuan"}),
+        ("白音镇", "2023-H1", {"980 person", "1523000 yuan"}),
+        ("白音镇", "2023-H2", {"1012 person", "1604000 yuan"}),
+        ("青石镇", "2023", {"865 household", "1420 person", "3186000 yuan"})]
+
+
+def test_every_answer_row_about_statements_carries_its_evidence(examples_store):
+    for name, params in [("villages-with-any-categories", {"category": "water"}),
+                         ("village-statements", {"township": "柳河乡", "village": "四合"}),
+                         ("social-assistance", {}), ("township-wide-statements", {"category": "social-security"})]:
+        got = rows(examples_store, name, ("report", "evidence"), **params)
+        assert got and all(r and e for r, e in got), name
+
+
+# --- parameters stay data ------------------------------------------------------------------
+
+HOSTILE = ['} ; DROP ALL ; #', 'x" } DROP ALL { "', "a>\n} INSERT DATA { <a> <b> <c> }", "{}|\\^`<>\x00", "\u202e镇"]
+PARAM_OF_TYPE = {"category": ("totals-by-township", {"unit": ["km"]}), "status": ("totals-by-township", {"category": ["drainage"], "unit": ["km"]}),
+                 "unit": ("totals-by-township", {"category": ["drainage"]}), "period": ("villages-with-all-categories", {"category": ["drainage"]}),
+                 "lang": ("reports", {}), "township": ("village-statements", {"village": ["四合"]}),
+                 "village": ("village-statements", {"township": ["柳河乡"]})}
+
+
+@pytest.mark.parametrize("ptype", sorted(PARAM_OF_TYPE))
+def test_hostile_values_of_every_parameter_type_are_data(examples_store, ptype):
+    name, others = PARAM_OF_TYPE[ptype]
+    pname = next(p.name for p in load_query(name).params if p.type == ptype)
+    with GraphStore(examples_store, read_only=True) as store:
+        before = sorted_nquads(store)
+        for value in HOSTILE:
+            with pytest.raises(QueryError) as e:
+                run(name, store, {**others, pname: [value]})
+            assert e.value.where == f"--param {pname}"
+        assert sorted_nquads(store) == before
+
+
+def test_a_name_parameter_lists_what_is_known(examples_store):
+    with GraphStore(examples_store, read_only=True) as store, pytest.raises(QueryError) as e:
+        run("village-statements", store, {"township": ["无此镇"], "village": ["四合"]})
+    assert str(e.value) == ("--param township: no township named '无此镇' in the store "
+                            "(known: 柳河乡, 白音镇, 青石镇)")
+
+
+# --- the seed answers of competency-questions.md ---------------------------------------------
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory):
+    from govkg.pipeline import build
+
+    if not SEEDS.is_dir():
+        pytest.skip("needs ../shared/corpus/seeds")
+    path = tmp_path_factory.mktemp("seeds") / "store"
+    build([SEEDS], path)
+    return path
+
+
+def test_seed_answer_q1_villages_with_drainage_and_fencing(seed_store):
+    assert rows(seed_store, "villages-with-all-categories", ("township", "village"),
+                category=["drainage", "grassland-fencing"]) == [("代力吉镇", "后查巴灯")]
+
+
+def test_seed_answer_q4_same_name_different_places(seed_store):
+    got = rows(seed_store, "same-name-villages", ("village", "in_townships"))
+    assert [(v, set(t.split(", "))) for v, t in got] == [("迷仁艾勒", {"代力吉镇", "巴彦塔拉镇"})]
+
+
+def test_seed_answer_q5_drainage_totals(seed_store):
+    assert rows(seed_store, "totals-by-township", ("township", "period", "status_code", "total"),
+                category="drainage", unit="km") == [("代力吉镇", "2023", "achieved", 24),
+                                                    ("巴彦塔拉镇", "2023-H1", "achieved", 119)]
+
+
+def test_seed_answer_q7_minimum_livelihood(seed_store):
+    got = rows(seed_store, "social-assistance", ("township", "period", "households", "persons", "yuan"),
+               category="minimum-livelihood")
+    assert ("代力吉镇", "2023", 1131, 1933, 3810000) in got
+    assert ("东明镇", "2023", 2581, 4419, 15095800) in got
+    assert ("大沁他拉镇", "2018", 1840, 3334, 0) in got
+
+
+# --- a real SPARQL server -------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture()
+def oxigraph_server(examples_store):
+    exe = Path(sys.executable).with_name("oxigraph")
+    port = _free_port()
+    proc = subprocess.Popen([str(exe), "serve-read-only", "--location", str(examples_store),
+                             "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}/query"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_the_same_query_local_and_through_an_endpoint(examples_store, oxigraph_server):
+    for name, params in [("villages-with-all-categories", {"category": ["drainage", "grassland-fencing"]}),
+                         ("totals-by-township", {"category": ["drainage"], "unit": ["km"]}),
+                         ("village-statements", {"township": ["青石镇"], "village": ["哈日干图"]}),
+                         ("reports", {"lang": ["en"]})]:
+        with GraphStore(examples_store, read_only=True) as store:
+            local = run(name, store, params)
+        remote = run(name, None, params, endpoint=oxigraph_server)
+        assert remote.columns == local.columns
+        assert remote.rows == local.rows, name
+    r = CliRunner().invoke(main, ["query", "same-name-villages", "--endpoint", oxigraph_server, "--format", "csv"])
+    assert r.exit_code == 0 and r.stdout.splitlines()[1].startswith("哈日干图,2")
+
+
+def test_library_api(examples_store):
+    import govkg
+
+    r = govkg.query("totals-by-township", store=examples_store, category="drainage", unit="km", status="planned")
+    assert [(x["township"], x["total"]) for x in r] == [("柳河乡", 6), ("白音镇", 5), ("青石镇", 9)]
+    assert r.columns[:3] == ["township", "period", "status_code"]
