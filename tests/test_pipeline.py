@@ -5,7 +5,7 @@ import pytest
 from govkg.map import map_facts
 from govkg.pipeline import build, remove
 from govkg.publish import export, sorted_nquads
-from govkg.query import run
+from govkg.queries import run
 from govkg.store import GraphStore
 from govkg.validate import validate_graph
 

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from govkg.cli import main
 from govkg.errors import QueryError
 from govkg.publish import sorted_nquads
-from govkg.query import list_queries, load_query, run
+from govkg.queries import list_queries, load_query, run
 from govkg.store import GraphStore
 
 from conftest import SEEDS

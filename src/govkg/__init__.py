@@ -2,7 +2,7 @@
 township government work reports.
 
 The pipeline, one module a stage: :mod:`govkg.ingest` → :mod:`govkg.extract` →
-:mod:`govkg.map` → :mod:`govkg.validate` → :mod:`govkg.store` → :mod:`govkg.query` /
+:mod:`govkg.map` → :mod:`govkg.validate` → :mod:`govkg.store` → :mod:`govkg.queries` /
 :mod:`govkg.publish`; :mod:`govkg.pipeline` runs them end to end.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ def query(name: str, store=None, **params):
     ``store`` is a store folder (default: $GOVKG_STORE or ./.govkg/store); each keyword is a
     parameter, a list for a repeatable one.
     """
-    from .query import run
+    from .queries import run
     from .store import GraphStore, default_store_path
 
     values = {k: (list(v) if isinstance(v, (list, tuple)) else [str(v)]) for k, v in params.items()}

@@ -208,7 +208,7 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.pass_context
 def query(ctx, name, store, params, fmt, describe, lang, endpoint, user):
     """Run a stored query (by name) or a .rq file against the store or an endpoint."""
-    from .query import load_query, run
+    from .queries import load_query, run
     from .store import GraphStore, default_store_path
 
     with _errors(ctx):
@@ -250,7 +250,7 @@ def query(ctx, name, store, params, fmt, describe, lang, endpoint, user):
 @click.pass_context
 def queries(ctx):
     """List the stored queries with their summaries."""
-    from .query import list_queries
+    from .queries import list_queries
 
     with _errors(ctx):
         for q in list_queries():
