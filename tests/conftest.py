@@ -17,3 +17,62 @@ def examples_store(tmp_path_factory):
     summary = build([EXAMPLES], path)
     assert summary.ok, summary
     return path
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, proc=None, seconds: float = 30) -> None:
+    """Wait until something listens on 127.0.0.1:port (or fail with the process's output)."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
+class OxigraphServer:
+    """A real Oxigraph server (the `oxigraph` PyPI package) on 127.0.0.1, started and stopped
+    by the test; `base` is its root URL (…/store, …/query, …/update)."""
+
+    def __init__(self, location, read_only: bool = False, port: int | None = None):
+        self.location, self.read_only = location, read_only
+        self.port = port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+
+    def start(self) -> "OxigraphServer":
+        import subprocess
+        import sys
+
+        exe = Path(sys.executable).with_name("oxigraph")
+        cmd = [str(exe), "serve-read-only" if self.read_only else "serve", "--location", str(self.location),
+               "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_for_port(self.port, self.proc)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()

@@ -1,11 +1,6 @@
 """Every stored query answers its question on the bundled examples with exact rows; the seed
 answers of competency-questions.md come out exactly; parameters stay data; a remote endpoint
 (a real Oxigraph server) gives the same rows as the local store."""
-import os
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +12,7 @@ from govkg.publish import sorted_nquads
 from govkg.queries import list_queries, load_query, run
 from govkg.store import GraphStore
 
-from conftest import SEEDS
+from conftest import SEEDS, OxigraphServer
 
 
 def rows(store_path, name, cols, **params):
@@ -221,30 +216,10 @@ def test_seed_answer_q7_minimum_livelihood(seed_store):
 
 # --- a real SPARQL server -------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def oxigraph_server(examples_store):
-    exe = Path(sys.executable).with_name("oxigraph")
-    port = _free_port()
-    proc = subprocess.Popen([str(exe), "serve-read-only", "--location", str(examples_store),
-                             "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    with OxigraphServer(examples_store, read_only=True) as server:
+        yield f"{server.base}/query"
 
 
 def test_the_same_query_local_and_through_an_endpoint(examples_store, oxigraph_server):

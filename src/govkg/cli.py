@@ -24,6 +24,12 @@ FACT_CSV_COLUMNS = ["doc", "township", "category", "status", "period", "villages
 
 class Context:
     debug = False
+    config_path: Path | None = None
+
+    def config(self):
+        from .config import load_config
+
+        return load_config(self.config_path)
 
 
 def _fail(e: Exception, debug: bool) -> None:
@@ -78,13 +84,16 @@ def _skipped_summary(skipped: list[Skipped]) -> None:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show tracebacks of errors.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The dataset's configuration (TOML; default: $GOVKG_CONFIG or ./govkg.toml).")
 @click.version_option(package_name="govkg")
 @click.pass_context
-def main(ctx: click.Context, debug: bool) -> None:
+def main(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
     """govkg: a knowledge graph of townships, villages and their programmes, built from
     township government work reports."""
     ctx.obj = Context()
     ctx.obj.debug = debug
+    ctx.obj.config_path = config_path
 
 
 @main.command()
@@ -144,7 +153,7 @@ def build(ctx, paths, store, base, no_validate, max_bytes, register, review):
     with _errors(ctx), _progress("build") as progress:
         summary = run_build(paths, store, base=base, validate=not no_validate, max_bytes=max_bytes,
                             progress=progress, register=None if register == "none" else register,
-                            review=review)
+                            review=review, config=ctx.obj.config())
     _skipped_summary(summary.skipped)
     for q in summary.quarantined:
         click.echo(f"govkg: quarantined {q.file}: {q.reason}; facts kept in {q.folder}", err=True)
@@ -286,6 +295,104 @@ def export(ctx, store, fmt, output, graph):
 
 
 @main.command()
+@_store_option
+@click.option("--endpoint", default=None, metavar="URL", help="The SPARQL endpoint that serves the dataset.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "jsonld"]), default="turtle",
+              show_default=True)
+@click.pass_context
+def describe(ctx, store, endpoint, fmt):
+    """Print the dataset's VoID + DCAT description (every export carries it too)."""
+    import pyoxigraph as ox
+
+    from .publish import describe as run_describe
+    from .store import GraphStore, default_store_path
+
+    with _errors(ctx):
+        config = ctx.obj.config()
+        with GraphStore(store or default_store_path(), read_only=True) as graph_store:
+            triples = run_describe(graph_store, config, endpoint=endpoint)
+    fmts = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
+    prefixes = dict(ns.PREFIXES) if fmt != "ntriples" else None
+    sys.stdout.write(ox.serialize(triples, format=fmts[fmt], prefixes=prefixes).decode("utf-8"))
+    if not config.publisher:
+        click.echo("govkg: note: no publisher configured (set [dataset] publisher in govkg.toml)", err=True)
+
+
+@main.command()
+@_store_option
+@click.option("--graph-store", default=None, metavar="URL",
+              help="SPARQL 1.1 Graph Store Protocol URL (e.g. http://host:7878/store).")
+@click.option("--update-endpoint", default=None, metavar="URL",
+              help="SPARQL 1.1 Update endpoint (e.g. http://host:7878/update): with --atomic, where the "
+                   "staging graph is swapped in; alone, for stores without the Graph Store Protocol.")
+@click.option("--atomic", is_flag=True, help="Load each graph into a staging graph, then MOVE it in.")
+@click.option("--user", default=None, help="User name; the password comes from $GOVKG_PASSWORD or a prompt "
+                                            "(a bearer token from $GOVKG_TOKEN is used when no user is given).")
+@click.option("--all", "everything", is_flag=True, help="Push every graph, also those unchanged since the last push.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+@click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
+              help="Retries of a request that failed for a transient reason.")
+@click.pass_context
+def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry_run, retries):
+    """Push the store's graphs to a remote triple store, each graph replaced whole."""
+    from .errors import PushError
+    from .push import Credentials, Target, push as run_push
+    from .store import default_store_path
+
+    with _errors(ctx):
+        target = Target(graph_store, update_endpoint, atomic)
+        creds = Credentials.from_env(user)
+        if user and creds.password is None and not dry_run:
+            if not sys.stdin.isatty():
+                raise PushError("--user", "no password: set $GOVKG_PASSWORD or run from a terminal to be asked")
+            creds = Credentials(user, click.prompt(f"password for {user}", hide_input=True, err=True))
+        try:
+            with _progress("push") as progress:
+                result = run_push(store or default_store_path(), target, creds, everything=everything,
+                                  dry_run=dry_run, retries=retries, progress=progress)
+        except PushError as e:
+            click.echo(f"govkg: error: {e.message}", err=True)
+            click.echo(f"govkg: pushed {len(e.pushed)} graph(s); not pushed {len(e.not_pushed)}: "
+                       + ", ".join(e.not_pushed[:5]) + (" …" if len(e.not_pushed) > 5 else "")
+                       + "; rerun the same command to push the rest", err=True)
+            sys.exit(2)
+    if dry_run:
+        for step in result.pushed + result.dropped:
+            click.echo(f"{step.action}\t{step.graph}\t{step.triples} triples\t{step.bytes} bytes")
+    verb = "would push" if dry_run else "pushed"
+    click.echo(f"{verb} {len(result.pushed)} graph(s) ({sum(s.triples for s in result.pushed)} triples), "
+               f"{len(result.unchanged)} unchanged, {len(result.dropped)} dropped, to {target.key}", err=True)
+
+
+@main.command()
+@_store_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback exposes the store beyond this machine.")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
+@click.option("--timeout", "timeout_s", type=click.IntRange(1, 3600), default=60, show_default=True,
+              help="Seconds a query may run.")
+@click.pass_context
+def serve(ctx, store, host, port, timeout_s):
+    """Serve the store as a read-only SPARQL endpoint with a query page."""
+    from .serve import Endpoint
+    from .store import default_store_path
+
+    with _errors(ctx):
+        endpoint = Endpoint(store or default_store_path(), host, port, timeout_s)
+        url = endpoint.start()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"govkg: warning: listening on {host}: the store is readable beyond this machine", err=True)
+    click.echo(f"serving {store or default_store_path()} read-only at {url} "
+               f"(SPARQL endpoint {url}query); Ctrl-C to stop", err=True)
+    try:
+        endpoint.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        endpoint.stop()
+
+
+@main.command()
 @click.argument("report")
 @_store_option
 @click.pass_context
@@ -294,7 +401,7 @@ def remove(ctx, report, store):
     from .pipeline import remove as run_remove
 
     with _errors(ctx):
-        graphs = run_remove(report, store)
+        graphs = run_remove(report, store, ctx.obj.config())
     if not graphs:
         click.echo(f"govkg: error: {report}: no such report in the store", err=True)
         sys.exit(2)

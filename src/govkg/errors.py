@@ -60,3 +60,15 @@ class StoreError(GovkgError):
 
 class QueryError(GovkgError):
     """A stored query is unknown, malformed, or was given bad parameters."""
+
+
+class PushError(GovkgError):
+    """A push to a remote store failed; ``pushed`` and ``not_pushed`` list the graphs that did
+    and did not get through (a rerun sends the rest)."""
+
+    pushed: list[str] = []
+    not_pushed: list[str] = []
+
+
+class ServeError(GovkgError):
+    """The SPARQL endpoint could not be started."""

@@ -15,6 +15,7 @@ DEFAULT_BASE = "https://w3id.org/govkg/id/"
 
 ONTOLOGY_GRAPH = "https://w3id.org/govkg/graph/ontology"
 CATEGORIES_GRAPH = "https://w3id.org/govkg/graph/categories"
+DESCRIPTION_GRAPH = "https://w3id.org/govkg/graph/description"   # VoID + DCAT of the dataset
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -29,11 +30,16 @@ ORG = "http://www.w3.org/ns/org#"
 QUDT = "http://qudt.org/schema/qudt/"
 QUDT_UNIT = "http://qudt.org/vocab/unit/"
 SH = "http://www.w3.org/ns/shacl#"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FOAF = "http://xmlns.com/foaf/0.1/"
 
 PREFIXES = {
     "gw": GW, "cat": CAT, "status": STATUS, "kind": KIND, "unit": UNIT,
     "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "dcterms": DCT,
     "prov": PROV, "oa": OA, "time": TIME, "org": ORG, "qudt": QUDT, "qudtunit": QUDT_UNIT,
+    "void": VOID, "dcat": DCAT, "sd": SD, "foaf": FOAF,
 }
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from . import namespaces as ns
+from .config import DatasetConfig
 from .errors import GovkgError
 from .extract import extract
 from .ingest import DEFAULT_MAX_BYTES, Report, Skipped, discover, read_report
@@ -85,12 +86,16 @@ def quarantine_folder(store_path: Path) -> Path:
 def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
           base: str = ns.DEFAULT_BASE, validate: bool = True,
           max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
-          register: str | None = "bundled", review: str | Path | None = None) -> BuildSummary:
+          register: str | None = "bundled", review: str | Path | None = None,
+          config: DatasetConfig | None = None) -> BuildSummary:
     """Build reports into the store: one named graph per report, validated before loading.
 
     A report whose graph violates a shape is not loaded; its facts and the findings go to
-    the quarantine folder.  Warnings load.  Re-building a report replaces its graph.
+    the quarantine folder.  Warnings load.  Re-building a report replaces its graph.  The
+    dataset's description (``config``: title, licence, publisher) is refreshed at the end.
     """
+    from .publish import refresh_description
+
     store_path = Path(store_path) if store_path else default_store_path()
     with GraphStore(store_path) as store:
         store.load_vocabularies()
@@ -98,6 +103,7 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
         for item in iter_facts(paths, max_bytes=max_bytes, progress=progress, register=register,
                                review=review):
             _build_one(item, store, store_path, base, validate, summary)
+        refresh_description(store, config, base)
         return summary
 
 
@@ -139,10 +145,15 @@ def validate_store(store_path: str | Path | None = None) -> dict[str, Outcome]:
         return {r["file"]: validate_graph(store.graph_triples(r["graph"])) for r in store.reports()}
 
 
-def remove(ref: str, store_path: str | Path | None = None) -> list[str]:
+def remove(ref: str, store_path: str | Path | None = None,
+           config: DatasetConfig | None = None) -> list[str]:
     """Drop the graph of every report the reference names; return the graphs dropped."""
+    from .publish import refresh_description
+
     with GraphStore(store_path or default_store_path(), create=False) as store:
         graphs = store.find_report_graphs(ref)
         for g in graphs:
             store.remove_graph(g)
+        if graphs:
+            refresh_description(store, config)
         return graphs

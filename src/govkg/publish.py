@@ -1,16 +1,23 @@
-"""Stage 6, publish: dumps of the store in the standard RDF formats.
+"""Stage 6, publish: dumps of the store, and the dataset's VoID + DCAT description.
 
-Dumps are deterministic (quads sorted), declare our prefixes, and are gzipped when the file
-name ends in ``.gz``.
+Dumps stream: graphs are written one after the other, in IRI order, each sorted on its own,
+so memory holds one graph at a time and the same store always gives the same bytes.  Our
+prefixes are declared; a file name ending in ``.gz`` is compressed.  Every dump carries the
+description graph (``namespaces.DESCRIPTION_GRAPH``), which :func:`refresh_description`
+keeps current whenever a build or a removal changes the store.
 """
 from __future__ import annotations
 
 import gzip
+import hashlib
+from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
 from . import namespaces as ns
+from .config import DatasetConfig
 from .errors import StoreError
 from .store import GraphStore
 
@@ -23,12 +30,36 @@ FORMATS = {
 }
 
 
-def _key(q: ox.Quad) -> tuple[str, str, str, str]:
-    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+def _key(q: ox.Quad | ox.Triple) -> tuple[str, str, str]:
+    return (str(q.subject), str(q.predicate), str(q.object))
+
+
+def sorted_graph(store: GraphStore, graph: str) -> list[ox.Quad]:
+    """One graph's quads in a fixed order (no blank nodes are minted, so str order is stable)."""
+    return sorted(store.quads(graph), key=_key)
+
+
+def _stream(store: GraphStore, graphs: list[str], with_graphs: bool) -> Iterator[ox.Quad | ox.Triple]:
+    for g in graphs:
+        for q in sorted_graph(store, g):
+            yield q if with_graphs else q.triple
+
+
+class _Counter:
+    """Counts what passes through a generator, so a streamed dump can say how much it wrote."""
+
+    def __init__(self, items):
+        self.items, self.n = items, 0
+
+    def __iter__(self):
+        for x in self.items:
+            self.n += 1
+            yield x
 
 
 def export(store: GraphStore, fmt: str, out: str | Path, graph: str | None = None) -> int:
-    """Write the store (or one report's graph) to ``out``; return the number of statements.
+    """Write the store (or one report's graph, with the description) to ``out``; return the
+    number of statements written.
 
     Graph-less formats (Turtle, N-Triples, JSON-LD) hold the triples of every graph; use
     N-Quads or TriG to keep each report in its own graph.
@@ -36,31 +67,142 @@ def export(store: GraphStore, fmt: str, out: str | Path, graph: str | None = Non
     if fmt not in FORMATS:
         raise StoreError(str(out), f"unknown export format '{fmt}'", f"use one of {', '.join(FORMATS)}")
     rdf_format, with_graphs = FORMATS[fmt]
-    graph_iri = None
+    graphs = store.named_graphs()
     if graph:
-        graphs = store.find_report_graphs(graph) or ([graph] if graph in store.named_graphs() else [])
-        if not graphs:
+        found = store.find_report_graphs(graph) or ([graph] if graph in graphs else [])
+        if not found:
             raise StoreError(graph, "no such report or graph in the store")
-        graph_iri = graphs[0]
-    quads = sorted(store.quads(graph_iri), key=_key)
-    if with_graphs:
-        items = quads
-    else:
-        seen: set[ox.Triple] = set()
-        items = []
-        for q in quads:
-            if q.triple not in seen:
-                seen.add(q.triple)
-                items.append(q.triple)
+        graphs = sorted({found[0]} | ({ns.DESCRIPTION_GRAPH} & set(graphs)))
     prefixes = dict(ns.PREFIXES) if rdf_format not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else None
     out = Path(out)
+    items = _Counter(_stream(store, graphs, with_graphs))
     opener = gzip.open if out.suffix == ".gz" else open
-    with opener(out, "wb") as f:
-        ox.serialize(items, f, rdf_format, prefixes=prefixes)
-    return len(items)
+    try:
+        with opener(out, "wb") as f:
+            ox.serialize(items, f, rdf_format, prefixes=prefixes)
+    except OSError as e:
+        raise StoreError(str(out), f"cannot be written ({e.strerror or e})") from None
+    return items.n
 
 
-def sorted_nquads(store: GraphStore) -> bytes:
-    """The whole store as sorted N-Quads: byte-identical for the same content."""
-    lines = sorted(ox.serialize(store.quads(), format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
+def sorted_nquads(store: GraphStore, graphs: list[str] | None = None) -> bytes:
+    """The store (or some of its graphs) as sorted N-Quads: byte-identical for the same content."""
+    quads = store.quads() if graphs is None else (q for g in graphs for q in store.quads(g))
+    lines = sorted(ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8").splitlines())
     return ("\n".join(lines) + "\n").encode("utf-8") if lines else b""
+
+
+# --- the dataset's description -------------------------------------------------------------
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _int(n: int) -> ox.Literal:
+    return ox.Literal(str(n), datatype=_n(ns.XSD + "integer"))
+
+
+def _namespace(iri: str) -> str:
+    for known in ns.PREFIXES.values():
+        if iri.startswith(known):
+            return known
+    cut = max(iri.rfind("#"), iri.rfind("/"))
+    return iri[:cut + 1]
+
+
+def _previous(store: GraphStore) -> dict:
+    """What the stored description says: dataset IRI, issued, modified, fingerprint."""
+    q = f"""PREFIX gw: <{ns.GW}> PREFIX dcterms: <{ns.DCT}> PREFIX void: <{ns.VOID}>
+    SELECT ?ds ?issued ?modified ?fp WHERE {{ GRAPH <{ns.DESCRIPTION_GRAPH}> {{
+      ?ds gw:namedGraphCount ?n . OPTIONAL {{ ?ds dcterms:issued ?issued }}
+      OPTIONAL {{ ?ds dcterms:modified ?modified }} OPTIONAL {{ ?ds dcterms:identifier ?fp }} }} }}"""
+    for s in store.store.query(q):
+        return {k: s[k] for k in ("ds", "issued", "modified", "fp")}
+    return {}
+
+
+def describe(store: GraphStore, config: DatasetConfig | None = None, base: str | None = None,
+             endpoint: str | None = None, now: datetime | None = None) -> list[ox.Triple]:
+    """The VoID + DCAT description of the store's dataset: titles, licence, publisher,
+    issued/modified, triple, document and graph counts, the vocabularies used, one entry per
+    graph, and the SPARQL endpoint when one is given.
+
+    ``issued`` is kept from the stored description; ``modified`` moves only when the graphs
+    or their sizes changed (so rebuilding the same corpus leaves the store byte-identical).
+    """
+    config = config or DatasetConfig()
+    prev = _previous(store)
+    ds = _n(f"{base}dataset") if base else (prev.get("ds") or _n(f"{ns.DEFAULT_BASE}dataset"))
+    counts = {s["g"].value: int(s["n"].value) for s in store.store.query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        if s["g"].value != ns.DESCRIPTION_GRAPH}
+    reports = [r for r in store.reports() if r["graph"] in counts]
+    fingerprint = hashlib.sha256("\n".join(f"{g} {n}" for g, n in sorted(counts.items())).encode()).hexdigest()
+    stamp = ox.Literal((now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       datatype=_n(ns.XSD + "dateTime"))
+    issued = prev.get("issued") or stamp
+    modified = prev["modified"] if prev.get("fp") and prev["fp"].value == fingerprint and prev.get("modified") \
+        else stamp
+    used = {_namespace(s["x"].value) for s in store.store.query(
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ {{ ?s ?x ?o }} UNION {{ ?s a ?x }} }} "
+        f"FILTER(?g != <{ns.DESCRIPTION_GRAPH}>) }}") if isinstance(s["x"], ox.NamedNode)}
+
+    rdf_type, void, dcat, dct = _n(ns.RDF + "type"), ns.VOID, ns.DCAT, ns.DCT
+    out = [ox.Triple(ds, rdf_type, _n(void + "Dataset")), ox.Triple(ds, rdf_type, _n(dcat + "Dataset"))]
+    add = lambda p, o: out.append(ox.Triple(ds, _n(p), o))  # noqa: E731
+    add(dct + "title", ox.Literal(config.title, language="zh"))
+    add(dct + "title", ox.Literal(config.title_en, language="en"))
+    add(dct + "description", ox.Literal(config.description, language="zh"))
+    add(dct + "description", ox.Literal(config.description_en, language="en"))
+    add(dct + "license", _n(config.license))
+    add(dct + "issued", issued)
+    add(dct + "modified", modified)
+    add(dct + "identifier", ox.Literal(fingerprint))
+    add(void + "triples", _int(sum(counts.values())))
+    add(void + "documents", _int(len(reports)))
+    add(ns.GW + "namedGraphCount", _int(len(counts) + 1))   # and the description graph itself
+    for v in sorted(used):
+        add(void + "vocabulary", _n(v))
+    if config.homepage:
+        add(ns.FOAF + "homepage", _n(config.homepage))
+    if config.publisher:
+        pub = _n(config.publisher_url) if config.publisher_url else _n(f"{ds.value}/publisher")
+        add(dct + "publisher", pub)
+        out.append(ox.Triple(pub, rdf_type, _n(ns.FOAF + "Agent")))
+        out.append(ox.Triple(pub, _n(ns.FOAF + "name"), ox.Literal(config.publisher)))
+    if endpoint:
+        out += endpoint_triples(ds, endpoint)
+    by_graph = {r["graph"]: r for r in reports}
+    titles = {ns.ONTOLOGY_GRAPH: "ontology", ns.CATEGORIES_GRAPH: "categories and units"}
+    for g, n in sorted(counts.items()):
+        sub = _n(g)
+        add(void + "subset", sub)
+        out += [ox.Triple(sub, rdf_type, _n(void + "Dataset")), ox.Triple(sub, rdf_type, _n(dcat + "Dataset")),
+                ox.Triple(sub, _n(ns.SD + "name"), sub), ox.Triple(sub, _n(void + "triples"), _int(n))]
+        r = by_graph.get(g)
+        if r:
+            out.append(ox.Triple(sub, _n(dct + "title"), ox.Literal(r["file"])))
+            out.append(ox.Triple(sub, _n(dct + "source"), _n(r["report"])))
+        elif g in titles:
+            out.append(ox.Triple(sub, _n(dct + "title"), ox.Literal(titles[g], language="en")))
+    return sorted(set(out), key=_key)
+
+
+def endpoint_triples(ds: ox.NamedNode, endpoint: str) -> list[ox.Triple]:
+    """What a description says of the SPARQL endpoint that serves its dataset."""
+    service = _n(f"{ds.value}/sparql-service")
+    return [ox.Triple(ds, _n(ns.VOID + "sparqlEndpoint"), _n(endpoint)),
+            ox.Triple(service, _n(ns.RDF + "type"), _n(ns.DCAT + "DataService")),
+            ox.Triple(service, _n(ns.DCAT + "endpointURL"), _n(endpoint)),
+            ox.Triple(service, _n(ns.DCAT + "servesDataset"), ds)]
+
+
+def refresh_description(store: GraphStore, config: DatasetConfig | None = None,
+                        base: str | None = None) -> int:
+    """Recompute the description and store it in its graph; return its triple count."""
+    return store.replace_graph(ns.DESCRIPTION_GRAPH, describe(store, config, base))
+
+
+def turtle(triples: list[ox.Triple]) -> str:
+    """Triples as Turtle with our prefixes."""
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=dict(ns.PREFIXES)).decode("utf-8")

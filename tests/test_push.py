@@ -1,0 +1,220 @@
+"""Pushing the store to real triple stores started here on 127.0.0.1: an Oxigraph server, and
+Virtuoso (Debian's virtuoso-opensource, which .ci/run installs) with digest authentication."""
+import os
+import shutil
+import subprocess
+import urllib.request
+
+import pytest
+from click.testing import CliRunner
+
+from govkg.cli import main
+from govkg.errors import PushError
+from govkg.pipeline import remove
+from govkg.push import Credentials, Target, push, remote_quad_count
+from govkg.queries import run
+from govkg.store import GraphStore
+
+from conftest import EXAMPLES, OxigraphServer, free_port, wait_for_port
+
+
+@pytest.fixture()
+def store(tmp_path):
+    """The examples built into a store of the test's own (pushes write a journal beside it)."""
+    from govkg.pipeline import build
+
+    path = tmp_path / "local" / "store"
+    assert build([EXAMPLES], path).ok
+    return path
+
+
+def local_quads(path) -> int:
+    with GraphStore(path, read_only=True) as s:
+        return sum(1 for g in s.named_graphs() for _ in s.quads(g))
+
+
+def remote_graphs(query_url) -> set[str]:
+    r = run(_graphs_query(), None, {}, endpoint=query_url)
+    return {row["g"] for row in r.rows}
+
+
+def _graphs_query():
+    from govkg.queries import StoredQuery
+
+    return StoredQuery("graphs", "graphs", 'SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } '
+                       'FILTER(STRSTARTS(STR(?g), "https://w3id.org/govkg/")) }')
+
+
+@pytest.mark.parametrize("mode", ["gsp", "atomic", "update"])
+def test_push_once_and_twice_gives_the_local_quads(store, tmp_path, mode):
+    with OxigraphServer(tmp_path / "remote") as server:
+        target = Target(graph_store=None if mode == "update" else f"{server.base}/store",
+                        update_endpoint=None if mode == "gsp" else f"{server.base}/update", atomic=mode == "atomic")
+        first = push(store, target)
+        assert len(first.pushed) == 7 and not first.unchanged
+        assert remote_quad_count(f"{server.base}/query") == local_quads(store)
+        second = push(store, target)
+        assert not second.pushed and len(second.unchanged) == 7
+        third = push(store, target, everything=True)          # sent again, replaced whole
+        assert len(third.pushed) == 7
+        assert remote_quad_count(f"{server.base}/query") == local_quads(store)
+        assert not any("/staging/" in g for g in remote_graphs(f"{server.base}/query"))
+
+
+def test_a_server_stopped_mid_push_gives_a_clear_error_and_a_rerun_completes(store, tmp_path):
+    server = OxigraphServer(tmp_path / "remote").start()
+    target = Target(graph_store=f"{server.base}/store")
+
+    def stop_after_three(done, total, graph):
+        if done == 3:
+            server.stop()
+
+    try:
+        with pytest.raises(PushError) as e:
+            push(store, target, retries=1, backoff=0.05, progress=stop_after_three)
+        assert e.value.message.startswith(f"{server.base}/store?graph=")
+        assert "cannot reach the server" in e.value.message
+        assert len(e.value.pushed) == 3 and len(e.value.not_pushed) == 4
+        server.start()                                       # the same data folder and port
+        rest = push(store, target)
+        assert sorted(s.graph for s in rest.pushed) == sorted(e.value.not_pushed)
+        assert len(rest.unchanged) == 3
+        assert remote_quad_count(f"{server.base}/query") == local_quads(store)
+    finally:
+        server.stop()
+
+
+def test_a_report_removed_locally_is_dropped_remotely(store, tmp_path):
+    with OxigraphServer(tmp_path / "remote") as server:
+        target = Target(graph_store=f"{server.base}/store")
+        push(store, target)
+        gone = remove("qingshi-2023.txt", store)
+        result = push(store, target)
+        assert [s.graph for s in result.dropped] == gone
+        assert [s.graph for s in result.pushed] == ["https://w3id.org/govkg/graph/description"]
+        assert remote_quad_count(f"{server.base}/query") == local_quads(store)
+
+
+def test_dry_run_sends_nothing_and_lists_every_graph(store, tmp_path):
+    with OxigraphServer(tmp_path / "remote") as server:
+        r = CliRunner().invoke(main, ["push", "--store", str(store), "--graph-store", f"{server.base}/store",
+                                      "--dry-run"])
+        assert r.exit_code == 0, r.output
+        lines = r.stdout.splitlines()
+        assert len(lines) == 7 and all(line.startswith("put\thttps://w3id.org/govkg/") for line in lines)
+        assert remote_quad_count(f"{server.base}/query") == 0
+
+
+def test_credentials_are_sent_but_never_printed(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("GOVKG_PASSWORD", "s3cret-pw")
+    monkeypatch.setenv("GOVKG_TOKEN", "tok-abc123")
+    port = free_port()        # nothing listens: the push fails and says so
+    for args in (["--user", "analyst"], []):
+        r = CliRunner().invoke(main, ["push", "--store", str(store), "--retries", "0",
+                                      "--graph-store", f"http://analyst:s3cret-pw@127.0.0.1:{port}/store", *args])
+        assert r.exit_code == 2
+        assert "s3cret-pw" not in r.output and "tok-abc123" not in r.output
+        assert f"govkg: error: http://127.0.0.1:{port}/store?graph=" in r.stderr
+        assert "rerun the same command to push the rest" in r.stderr
+
+
+def test_bad_targets_are_one_line_errors(store):
+    r = CliRunner().invoke(main, ["push", "--store", str(store), "--graph-store", "http://127.0.0.1:9/store", "--atomic"])
+    assert r.exit_code == 2
+    assert r.stderr == ("govkg: error: --atomic: needs both --graph-store and --update-endpoint (the graph is PUT "
+                        "into a staging graph, then swapped in with MOVE)\n")
+    r = CliRunner().invoke(main, ["push", "--store", str(store), "--graph-store", "file:///etc/passwd"])
+    assert r.exit_code == 2 and r.stderr == "govkg: error: file:///etc/passwd: is not an http(s) URL\n"
+
+
+# --- Virtuoso --------------------------------------------------------------------------------
+
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+DirsAllowed = .
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+Charset = UTF-8
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = 100000
+MaxQueryExecutionTime = 60
+"""
+
+
+@pytest.fixture()
+def virtuoso(tmp_path):
+    exe = shutil.which("virtuoso-t")
+    if exe is None:
+        if os.environ.get("CI"):
+            pytest.fail("virtuoso-t is not installed: .ci/run installs virtuoso-opensource")
+        pytest.skip("virtuoso-opensource is not installed (apt-get install virtuoso-opensource)")
+    d = tmp_path / "virtuoso"
+    d.mkdir()
+    http = free_port()
+    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=free_port(), http=http), encoding="utf-8")
+    proc = subprocess.Popen([exe, "+foreground", "+configfile", str(d / "virtuoso.ini")], cwd=d,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(http, proc, seconds=60)
+        url = f"http://127.0.0.1:{http}"
+        for _ in range(100):        # the HTTP port opens before the SPARQL service is ready
+            try:
+                urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2).read()
+                break
+            except OSError:
+                import time
+
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def test_push_to_virtuoso_with_digest_auth_and_query_it(store, virtuoso, monkeypatch):
+    monkeypatch.setenv("GOVKG_PASSWORD", "dba")       # a fresh Virtuoso's administrator
+    for extra in ([], ["--update-endpoint", f"{virtuoso}/sparql-auth", "--atomic"]):
+        for _ in range(2):
+            r = CliRunner().invoke(main, ["push", "--store", str(store), "--user", "dba", "--all",
+                                          "--graph-store", f"{virtuoso}/sparql-graph-crud-auth", *extra])
+            assert r.exit_code == 0, r.output
+            assert remote_quad_count(f"{virtuoso}/sparql") == local_quads(store)
+    r = CliRunner().invoke(main, ["query", "villages-with-all-categories", "--endpoint", f"{virtuoso}/sparql",
+                                  "--param", "category=drainage", "--param", "category=grassland-fencing",
+                                  "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    with GraphStore(store, read_only=True) as s:
+        local = run("villages-with-all-categories", s, {"category": ["drainage", "grassland-fencing"]})
+    import csv
+    import io
+
+    def answer(rows):
+        # GROUP_CONCAT's order is each store's own: compare the sentences as a set
+        return sorted((r["township"], r["village"], r["report"], frozenset(r["evidence"].split(" | "))) for r in rows)
+
+    remote = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert list(remote[0]) == local.columns
+    assert answer(remote) == answer(local.rows) and len(remote) == 3
+
+
+def test_virtuoso_refuses_a_wrong_password_clearly(store, virtuoso, monkeypatch):
+    monkeypatch.setenv("GOVKG_PASSWORD", "not-the-password")
+    r = CliRunner().invoke(main, ["push", "--store", str(store), "--user", "dba",
+                                  "--graph-store", f"{virtuoso}/sparql-graph-crud-auth"])
+    assert r.exit_code == 2
+    assert "the server refused the credentials (HTTP 401)" in r.stderr and "not-the-password" not in r.output
