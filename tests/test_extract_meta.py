@@ -23,6 +23,13 @@ META = [
      dict(township="巴彦苏木", period="2023-Q3", kind="work-summary")),
     # a year summary written 年度; an anonymised township stays as written
     ("XX镇2022年度工作总结\n一、……\n", dict(township="XX镇", period="2022", kind="work-summary")),
+    # the county (or city and county) before the township in the title, a long autonomous county
+    ("石泉县柳溪乡2022年工作总结\n一、……\n", dict(township="柳溪乡", county="石泉县", period="2022")),
+    ("安康市石泉县柳溪乡2022年上半年工作总结\n一、……\n", dict(township="柳溪乡", county="石泉县", period="2022-H1")),
+    ("彭水苗族土家族自治县龙射镇2021年工作总结\n一、……\n",
+     dict(township="龙射镇", county="彭水苗族土家族自治县", period="2021")),
+    # a township whose name holds 旗 is not split
+    ("旗下营镇2023年工作总结\n一、……\n", dict(township="旗下营镇", period="2023")),
 ]
 
 

@@ -37,6 +37,8 @@ IS_CJK = re.compile(f"[{CJK}]")
 
 TOWN_SUFFIX = r"(?:镇|乡|苏木|街道)"
 COUNTY_SUFFIX = r"(?:自治旗|自治县|旗|县|区|市)"
+# a county-level unit (or a city, or a league) written before a township's name
+LEADING_UNIT = re.compile(rf"^([{CJK}]{{1,7}}?(?:自治旗|自治县|旗|县|区|市|盟))([{CJK}]{{2,8}}{TOWN_SUFFIX})$")
 GENERIC_TOWN_STEMS = {"全", "我", "本", "该", "各", "乡", "城", "集", "村", "小城", "重点", "建制",
                       "特色小", "市", "邻", "外", "全乡", "巴", "各乡", "乡村", "城乡"}
 PLACEHOLDER = re.compile(r"[XxＸｘ×*＊某]")
@@ -137,7 +139,7 @@ def _name_support(text: str, suffix_re: str, generic: set[str], max_stem: int = 
 
 
 def _cut_title_name(s: str, suffix_re: str) -> str | None:
-    m = re.match(rf"^(?:关于)?(?:报送)?《?([{CJK}XＸ]{{2,10}}?{suffix_re})(?:人民政府)?", s)
+    m = re.match(rf"^(?:关于)?(?:报送)?《?([{CJK}XＸ]{{2,18}}?{suffix_re})(?:人民政府)?", s)
     return m.group(1) if m else None
 
 
@@ -161,9 +163,13 @@ def document_info(text: str) -> DocInfo:
                 info.kind = kind
                 break
     # township: a title that opens with it, then strong contexts, then support in the body
+    title_county = None
     for t in titles:
         name = _cut_title_name(t, TOWN_SUFFIX)
-        if name and re.sub(TOWN_SUFFIX + "$", "", name) not in GENERIC_TOWN_STEMS \
+        # a title may name the county (and city) first: 乐至县全胜乡2019年工作总结
+        while name and (m := LEADING_UNIT.match(name)):
+            title_county, name = m.group(1), m.group(2)
+        if name and len(name) <= 12 and re.sub(TOWN_SUFFIX + "$", "", name) not in GENERIC_TOWN_STEMS \
                 and not re.search(r"\d", name):
             info.township = name
             break
@@ -180,6 +186,8 @@ def document_info(text: str) -> DocInfo:
         if m:
             info.county = m.group(1)
             break
+    if not info.county and title_county and title_county.endswith(("旗", "县", "区")):
+        info.county = title_county
     if not info.county:
         generic = {"全", "本", "我", "该", "各", "市", "县", "区", "地", "园", "社", "城", "景", "小", "开发",
                    "工业园", "园区", "辖", "新", "老", "农", "城区", "镇区", "山区", "牧区", "库区", "片区", "景区", "社区"}
@@ -404,10 +412,12 @@ MARKER_BEFORE = re.compile(
     rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|[\u4e00-\u9fff]{{0,2}}的)?$")
 BOUNDARY = sorted("""其中 包括 涉及 带动 辐射 实施 完成 建设 建成 打造 新建 改造 推进 开展 成立 组建 位于
     依托 通过 利用 推行 启动 落实 选定 确定 覆盖 投入 投资 申请 支持 帮助 组织 引导 动员 发展 种植 成功
-    对 在 于 将 把 向 从 由 与 和 及 同 为 是 了 的 仅 给 让 使 按 以 经 被 已 即 并 又 还 就 而 或 有""".split(),
+    对 在 于 将 把 向 从 由 与 和 及 同 为 是 了 的 仅 给 让 使 按 以 经 被 已 即 并 又 还 就 而 或 有
+    今年 去年 明年 全年 当年 年内 年初 年底 上半年 下半年 同时 目前 累计 计划 力争 预计 另外 此外""".split(),
                   key=len, reverse=True)
 LEADING = sorted("""仅 已 在 于 对 将 把 向 从 由 与 和 及 并 为 以 建设 完成 实施 新建 推进 开展 镇内 镇区 全镇
-    辖区 境内 其中 涉及 包括 带动 周边 先后 分别 共 又 还 原 现 培育 发展 组建 成立 引进 扶持""".split(),
+    辖区 境内 其中 涉及 包括 带动 周边 先后 分别 共 又 还 原 现 培育 发展 组建 成立 引进 扶持
+    今年 去年 明年 全年 当年 年内 年初 年底 上半年 下半年 同时 目前 累计 计划 力争 预计 另外 此外""".split(),
                  key=len, reverse=True)
 GENERIC = re.compile(
     "产业|示范|特色|重点|贫困|脱贫|专业|周边|部分|相关|低洼|薄弱|所有|其他|其余|全部|各个|多个|沿路|沿线"
@@ -440,6 +450,8 @@ def _strip_leading(name: str) -> str:
     while changed:
         changed = False
         for w in LEADING:
+            if len(w) == 1 and name[1:2] == "家":
+                break       # 于家海, 向家湾: a surname before 家 starts the name
             if name.startswith(w) and len(name) - len(w) >= 2:
                 name = name[len(w):]
                 changed = True
@@ -527,8 +539,8 @@ def _list_items(text: str, end: int) -> list[tuple[int, int]]:
         if a > 0 and text[a - 1] == "、":
             prev = _run_before(text, a - 1)
             start = a - 1 - len(prev)
-            if not prev or (start > 0 and text[start - 1].isdigit()):
-                break         # "3.2公里、沙河村": the run before 、 ends a figure, not a name
+            if not prev or (start > 0 and text[start - 1].isdigit() and len(prev) <= 3):
+                break         # "3.2公里、沙河村": the run before 、 is a figure's unit, not a name
             items.append((a - 1 - len(prev), a - 1))
         else:
             break
@@ -575,6 +587,8 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
         after = text[m.end():m.end() + 2]
         if suf == "村" and after[:1] in NOT_AFTER_CUN:
             continue
+        if suf == "村" and text[s - 1:s] in "通进入" and after[:1] in "道公路":
+            continue        # 通村道路, 进村公路: roads to villages, not a village
         if suf.startswith("嘎查") and after[:1] in NOT_AFTER_GACHA:
             continue
         if suf == "社区" and after[:1] in "矫服治建工":

@@ -12,7 +12,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.namespace import RDFS, SH
+from rdflib.namespace import RDFS, SH, SKOS
 
 from . import namespaces as ns
 from .errors import ValidationError
@@ -72,12 +72,33 @@ def ontology_graph() -> rdflib.Graph:
     return g
 
 
-def to_rdflib(triples: Iterable[ox.Triple]) -> rdflib.Graph:
-    """Copy pyoxigraph triples into an rdflib graph (through N-Triples)."""
-    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    g = rdflib.Graph()
-    if data:
-        g.parse(data=data.decode("utf-8"), format="nt")
+@lru_cache(maxsize=1)
+def support_triples() -> tuple:
+    """The part of the ontology the shapes read: the class hierarchy (for sh:class) and scheme
+    membership (categories, units).  Merging only these, not the whole ontology, into each
+    data graph keeps validation cheap."""
+    g = ontology_graph()
+    return tuple(t for p in (RDFS.subClassOf, SKOS.inScheme) for t in g.triples((None, p, None)))
+
+
+_XSD_STRING = ns.XSD + "string"
+
+
+def _term(t, rename=None):
+    if isinstance(t, ox.NamedNode):
+        return rdflib.URIRef(rename(t.value) if rename else t.value)
+    if isinstance(t, ox.BlankNode):
+        return rdflib.BNode(t.value)
+    if t.language:
+        return rdflib.Literal(t.value, lang=t.language)
+    dt = t.datatype.value
+    return rdflib.Literal(t.value) if dt == _XSD_STRING else rdflib.Literal(t.value, datatype=rdflib.URIRef(dt))
+
+
+def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None, rename=None) -> rdflib.Graph:
+    """Copy pyoxigraph triples into an rdflib graph, term by term (``rename`` maps IRIs)."""
+    g = graph if graph is not None else rdflib.Graph()
+    g.addN((_term(t.subject, rename), _term(t.predicate), _term(t.object, rename), g) for t in triples)
     return g
 
 
@@ -107,22 +128,33 @@ def _sentence_of(data: rdflib.Graph, focus) -> tuple[str | None, str | None]:
     return None, None
 
 
-def validate_graph(triples: Iterable[ox.Triple] | rdflib.Graph,
-                   shapes: rdflib.Graph | None = None) -> Outcome:
-    """Validate one graph; warnings do not break conformance, violations do."""
+def _run(data: rdflib.Graph, shapes: rdflib.Graph | None):
     import pyshacl
 
-    data = triples if isinstance(triples, rdflib.Graph) else to_rdflib(triples)
-    # the schemes are merged in (not passed as ont_graph, which pyshacl mixes in only when
-    # it infers) so that shapes can check a category or unit belongs to its scheme
-    merged = data + ontology_graph()
     try:
-        conforms, results, _ = pyshacl.validate(
-            merged, shacl_graph=shapes if shapes is not None else shapes_graph(),
-            inference="none", advanced=True, allow_warnings=True,
+        return pyshacl.validate(
+            data, shacl_graph=shapes if shapes is not None else shapes_graph(),
+            inference="none", advanced=True, allow_warnings=True, inplace=True,
             meta_shacl=False, js=False, debug=False)
     except Exception as e:  # pyshacl reports broken shapes with many exception types
         raise ValidationError("shapes/", f"validation could not run: {e}") from None
+
+
+def validate_graph(triples: Iterable[ox.Triple] | rdflib.Graph,
+                   shapes: rdflib.Graph | None = None) -> Outcome:
+    """Validate one graph; warnings do not break conformance, violations do."""
+    if isinstance(triples, rdflib.Graph):
+        data = rdflib.Graph()
+        for t in triples:
+            data.add(t)
+    else:
+        data = to_rdflib(triples)
+    # the schemes are merged in (not passed as ont_graph, which pyshacl mixes in only when
+    # it infers) so that shapes can check a category or unit belongs to its scheme; the
+    # copy keeps them out of the caller's graph (pyshacl validates in place)
+    for t in support_triples():
+        data.add(t)
+    conforms, results, _ = _run(data, shapes)
     findings = []
     for r in results.subjects(rdflib.RDF.type, SH.ValidationResult):
         if (None, SH.detail, r) in results:
