@@ -61,6 +61,16 @@ FILLER = [
     "坚持以人民为中心的发展思想，持续改善群众生产生活条件。",
     "进一步加强干部作风建设，工作效率明显提高。",
     "认真落实上级各项决策部署，主动担当作为。",
+    "围绕年度目标任务，层层压实责任，确保各项措施落到实处。",
+    "坚持问题导向，聚焦群众急难愁盼，推动各项工作提质增效。",
+    "定期召开专题会议研究部署，及时协调解决工作中遇到的困难和问题。",
+    "加强宣传引导，营造了全社会共同参与的良好氛围。",
+    "严格落实项目管理制度，确保工程质量和资金安全。",
+]
+PARTY = [
+    "（{n}）党的建设全面加强。认真落实“三会一课”制度，扎实开展主题党日活动，基层党组织凝聚力和战斗力不断增强。",
+    "（{n}）社会大局和谐稳定。深入开展矛盾纠纷排查化解，扎实做好信访维稳工作，群众安全感持续提升。",
+    "（{n}）干部作风持续转变。持续深化作风建设，严格执行中央八项规定精神，干部干事创业热情高涨。",
 ]
 PROBLEMS = [
     "部分村集体经济收入来源单一，发展后劲不足。",
@@ -250,8 +260,11 @@ class ReportWriter:
                          for _ in range(rng.randint(2, 5))]
             if "民生" in topic:
                 sentences.insert(0, self.welfare())
-            body = topic.format(SECTION_NUMBERS[i])
-            self.add_paragraph(body + "。", sentences, prefix_numbers=rng.random() < 0.5)
+            body = topic.format(SECTION_NUMBERS[i]) + "。" + \
+                "".join(rng.sample(FILLER, rng.randint(0, 2))).format(t=t.kind)
+            self.add_paragraph(body, sentences, prefix_numbers=rng.random() < 0.5)
+        self.add(rng.choice(PARTY).format(n=SECTION_NUMBERS[len(topics)]) +
+                 "".join(rng.sample(FILLER, 2)).format(t=t.kind))
         if self.kind != "government-work-report":
             self.add("二、存在的问题")
             self.add("".join(rng.sample(PROBLEMS, 2)))

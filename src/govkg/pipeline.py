@@ -7,9 +7,12 @@ is quarantined (its facts kept beside the store), and the rest are built.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
 
 from . import namespaces as ns
 from .config import DatasetConfig
@@ -46,10 +49,64 @@ class BuildSummary:
     built: list[Built] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     quarantined: list[Quarantined] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)   # per stage, summed over loaded reports
 
     @property
     def ok(self) -> bool:
         return not self.skipped and not self.quarantined
+
+
+@dataclass(frozen=True)
+class Options:
+    """How reports are read, linked, mapped and validated (what a worker process needs)."""
+
+    base: str = ns.DEFAULT_BASE
+    validate: bool = True
+    max_bytes: int = DEFAULT_MAX_BYTES
+    register: str | None = "bundled"
+    review: str | None = None
+
+
+@dataclass
+class Prepared:
+    """One report taken through ingest, extract, link, map and validate: what loading needs."""
+
+    report: Report
+    ntriples: bytes
+    triples: int
+    outcome: Outcome
+    facts: list[dict] | None = None      # kept only when the report is to be quarantined
+    seconds: dict[str, float] = field(default_factory=dict)   # per stage, for benchmarks
+
+
+class _Linker:
+    """The register and review decisions, loaded once per process."""
+
+    def __init__(self, opts: Options):
+        self.register = Register(opts.register) if opts.register else None
+        self.review = Review.load(opts.review) if opts.review else None
+
+    def facts(self, report: Report) -> list[dict]:
+        facts = extract(report)
+        if self.register is not None:
+            link_facts(facts, report.text, self.register, self.review)
+        return facts
+
+
+def _read(path: Path, opts: Options, linker: _Linker,
+          seconds: dict[str, float] | None = None) -> tuple[Report, list[dict]] | Skipped:
+    try:
+        t0 = time.perf_counter()
+        report = read_report(path, max_bytes=opts.max_bytes)
+        t1 = time.perf_counter()
+        facts = linker.facts(report)
+        if seconds is not None:
+            seconds["ingest"], seconds["extract"] = t1 - t0, time.perf_counter() - t1
+        return report, facts
+    except GovkgError as e:
+        return Skipped(str(path), e.reason if e.where == str(path) else e.message)
+    except OSError as e:
+        return Skipped(str(path), f"cannot be read ({e.strerror or e})")
 
 
 def iter_facts(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
@@ -61,21 +118,71 @@ def iter_facts(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
     ``review``: an analyst's review CSV whose decisions override the linker's.
     """
     files = discover(paths)
-    reg = Register(register) if register else None
-    decisions = Review.load(review) if review else None
+    opts = Options(max_bytes=max_bytes, register=register, review=str(review) if review else None)
+    linker = _Linker(opts)
     for n, p in enumerate(files, 1):
-        try:
-            report = read_report(p, max_bytes=max_bytes)
-            facts = extract(report)
-            if reg is not None:
-                link_facts(facts, report.text, reg, decisions)
-            yield report, facts
-        except GovkgError as e:
-            yield Skipped(str(p), e.reason if e.where == str(p) else e.message)
-        except OSError as e:
-            yield Skipped(str(p), f"cannot be read ({e.strerror or e})")
+        yield _read(p, opts, linker)
         if progress:
             progress(n, len(files), str(p))
+
+
+def prepare(path: Path, opts: Options, linker: _Linker) -> Prepared | Skipped:
+    """Stages 1-4 for one file: ingest, extract, link, map, validate."""
+    seconds: dict[str, float] = {}
+    item = _read(path, opts, linker, seconds)
+    if isinstance(item, Skipped):
+        return item
+    report, facts = item
+    t0 = time.perf_counter()
+    triples = map_facts(facts, base=opts.base)
+    t1 = time.perf_counter()
+    outcome = validate_graph(triples) if opts.validate else Outcome(True)
+    outcome.results_graph = None         # findings travel as data; the rdflib graph stays here
+    seconds["map"], seconds["validate"] = t1 - t0, time.perf_counter() - t1
+    return Prepared(report, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples), outcome,
+                    facts if outcome.violations else None, seconds)
+
+
+_WORKER: tuple[Options, _Linker] | None = None
+
+
+def _worker_init(opts: Options) -> None:
+    global _WORKER
+    _WORKER = (opts, _Linker(opts))
+
+
+def _worker_prepare(path: Path) -> Prepared | Skipped:
+    opts, linker = _WORKER
+    return prepare(path, opts, linker)
+
+
+def _prepared(files: list[Path], opts: Options, jobs: int) -> Iterator[Prepared | Skipped]:
+    """Prepared reports in file order; with ``jobs`` > 1 from that many worker processes,
+    at most a few reports per worker waiting to be loaded (memory stays flat)."""
+    if jobs <= 1 or len(files) < 2:
+        linker = _Linker(opts)
+        for p in files:
+            yield prepare(p, opts, linker)
+        return
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawned, not forked: a forked child would share the parent's open store
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_init, initargs=(opts,)) as pool:
+        pending: deque = deque()
+        todo = iter(files)
+        for p in todo:
+            pending.append(pool.submit(_worker_prepare, p))
+            if len(pending) >= 4 * jobs:
+                break
+        while pending:
+            result = pending.popleft().result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                pending.append(pool.submit(_worker_prepare, nxt))
+            yield result
 
 
 def quarantine_folder(store_path: Path) -> Path:
@@ -87,41 +194,47 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
           base: str = ns.DEFAULT_BASE, validate: bool = True,
           max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
           register: str | None = "bundled", review: str | Path | None = None,
-          config: DatasetConfig | None = None) -> BuildSummary:
+          config: DatasetConfig | None = None, jobs: int = 1) -> BuildSummary:
     """Build reports into the store: one named graph per report, validated before loading.
 
     A report whose graph violates a shape is not loaded; its facts and the findings go to
     the quarantine folder.  Warnings load.  Re-building a report replaces its graph.  The
     dataset's description (``config``: title, licence, publisher) is refreshed at the end.
+    ``jobs`` > 1 reads, maps and validates in that many processes; this one loads.
     """
     from .publish import refresh_description
 
     store_path = Path(store_path) if store_path else default_store_path()
+    opts = Options(base, validate, max_bytes, register, str(review) if review else None)
+    files = discover(paths)
     with GraphStore(store_path) as store:
         store.load_vocabularies()
         summary = BuildSummary()
-        for item in iter_facts(paths, max_bytes=max_bytes, progress=progress, register=register,
-                               review=review):
-            _build_one(item, store, store_path, base, validate, summary)
+        for n, item in enumerate(_prepared(files, opts, jobs), 1):
+            _load(item, store, store_path, base, summary)
+            if progress:
+                progress(n, len(files), str(files[n - 1]))
         refresh_description(store, config, base)
         return summary
 
 
-def _build_one(item, store: GraphStore, store_path: Path, base: str, validate: bool,
-               summary: BuildSummary) -> None:
-    """Map, validate and load one report (or record why not)."""
+def _load(item: Prepared | Skipped, store: GraphStore, store_path: Path, base: str,
+          summary: BuildSummary) -> None:
+    """Load one prepared report (or record why not)."""
     if isinstance(item, Skipped):
         summary.skipped.append(item)
         return
-    report, facts = item
-    triples = map_facts(facts, base=base)
-    outcome = validate_graph(triples) if validate else Outcome(True)
+    report, outcome = item.report, item.outcome
     if outcome.violations:
-        summary.quarantined.append(_quarantine(store_path, report, facts, outcome))
+        summary.quarantined.append(_quarantine(store_path, report, item.facts, outcome))
         return
     graph = report_graph(report.id, base)
-    n = store.replace_graph(graph, triples)
-    summary.built.append(Built(report.source, report.id, graph, n,
+    t0 = time.perf_counter()
+    store.replace_graph_data(graph, item.ntriples)
+    item.seconds["load"] = time.perf_counter() - t0
+    for stage, sec in item.seconds.items():
+        summary.seconds[stage] = summary.seconds.get(stage, 0.0) + sec
+    summary.built.append(Built(report.source, report.id, graph, item.triples,
                                sum(1 for f in outcome.findings if f.severity == "Warning")))
 
 

@@ -97,6 +97,18 @@ class GraphStore:
             raise StoreError(str(self.path), f"cannot write graph {graph} ({e})") from None
         return len(quads)
 
+    def replace_graph_data(self, graph: str, ntriples: bytes) -> None:
+        """Replace a named graph's content whole with N-Triples (parsed by Oxigraph itself)."""
+        g = ox.NamedNode(graph)
+        try:
+            self.store.remove_graph(g)
+        except (OSError, LookupError):
+            pass
+        try:
+            self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
+        except (OSError, SyntaxError) as e:
+            raise StoreError(str(self.path), f"cannot write graph {graph} ({e})") from None
+
     def remove_graph(self, graph: str) -> bool:
         g = ox.NamedNode(graph)
         if not self.store.contains_named_graph(g):

@@ -84,9 +84,9 @@ def support_triples() -> tuple:
 _XSD_STRING = ns.XSD + "string"
 
 
-def _term(t, rename=None):
+def _term(t):
     if isinstance(t, ox.NamedNode):
-        return rdflib.URIRef(rename(t.value) if rename else t.value)
+        return rdflib.URIRef(t.value)
     if isinstance(t, ox.BlankNode):
         return rdflib.BNode(t.value)
     if t.language:
@@ -95,10 +95,28 @@ def _term(t, rename=None):
     return rdflib.Literal(t.value) if dt == _XSD_STRING else rdflib.Literal(t.value, datatype=rdflib.URIRef(dt))
 
 
-def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None, rename=None) -> rdflib.Graph:
-    """Copy pyoxigraph triples into an rdflib graph, term by term (``rename`` maps IRIs)."""
-    g = graph if graph is not None else rdflib.Graph()
-    g.addN((_term(t.subject, rename), _term(t.predicate), _term(t.object, rename), g) for t in triples)
+@lru_cache(maxsize=64)
+def _prepared(text: str):
+    from rdflib.plugins.sparql import prepareQuery
+
+    return prepareQuery(text)
+
+
+class _DataGraph(rdflib.Graph):
+    """A data graph whose SPARQL queries are parsed once per process, not once per report:
+    pyshacl hands the text of each SHACL-SPARQL constraint to ``query`` for every report, and
+    parsing it (pyparsing) cost more than evaluating it."""
+
+    def query(self, query_object, *args, **kwargs):
+        if isinstance(query_object, str) and not kwargs.get("initNs") and not kwargs.get("base"):
+            query_object = _prepared(query_object)
+        return super().query(query_object, *args, **kwargs)
+
+
+def to_rdflib(triples: Iterable[ox.Triple], graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Copy pyoxigraph triples into an rdflib graph, term by term."""
+    g = graph if graph is not None else _DataGraph()
+    g.addN((_term(t.subject), _term(t.predicate), _term(t.object), g) for t in triples)
     return g
 
 
@@ -134,7 +152,7 @@ def _run(data: rdflib.Graph, shapes: rdflib.Graph | None):
     try:
         return pyshacl.validate(
             data, shacl_graph=shapes if shapes is not None else shapes_graph(),
-            inference="none", advanced=True, allow_warnings=True, inplace=True,
+            inference="none", advanced=False, allow_warnings=True, inplace=True,
             meta_shacl=False, js=False, debug=False)
     except Exception as e:  # pyshacl reports broken shapes with many exception types
         raise ValidationError("shapes/", f"validation could not run: {e}") from None
@@ -144,7 +162,7 @@ def validate_graph(triples: Iterable[ox.Triple] | rdflib.Graph,
                    shapes: rdflib.Graph | None = None) -> Outcome:
     """Validate one graph; warnings do not break conformance, violations do."""
     if isinstance(triples, rdflib.Graph):
-        data = rdflib.Graph()
+        data = _DataGraph()
         for t in triples:
             data.add(t)
     else:
