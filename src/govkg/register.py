@@ -183,7 +183,14 @@ def _csv_entries(path: Path) -> list[Entry]:
         if level not in LEVELS:
             raise ResourceError(f"{path}:{n}", f"unknown level '{r['level']}'",
                                 "use province, city, county, township, village or 1-5")
-        by_code[r["code"].strip()] = (r["name"].strip(), level, r["parent"].strip())
+        code = r["code"].strip()
+        if not re.fullmatch(r"[0-9A-Za-z_-]{1,40}", code):
+            # codes become part of IRIs: only letters, digits, - and _ (the bureau's are 12 digits)
+            raise ResourceError(f"{path}:{n}", f"'{code}' is not a register code",
+                                "use the statistics bureau's 12-digit codes")
+        if not r["name"].strip():
+            raise ResourceError(f"{path}:{n}", "a register row needs a name")
+        by_code[code] = (r["name"].strip(), level, r["parent"].strip())
     out = []
     for code, (name, level, parent) in by_code.items():
         names, p = [name], parent
