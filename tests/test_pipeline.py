@@ -137,3 +137,15 @@ def test_seeds_build_and_answer_the_flagship(tmp_path):
     for r in ev:
         assert r["q"] is not None, r["st"]
         assert texts[r["file"].value][int(r["s"].value):int(r["e"].value)] == r["q"].value
+
+
+def test_jobs_build_the_same_store_as_one_process(tmp_path):
+    one, two = tmp_path / "one", tmp_path / "two"
+    a = build([EXAMPLES], one)
+    b = build([EXAMPLES], two, jobs=2)
+    assert [x.file for x in a.built] == [x.file for x in b.built] and len(b.built) == 4
+    assert set(b.seconds) == {"ingest", "extract", "map", "validate", "load"}
+    with GraphStore(one, read_only=True) as x, GraphStore(two, read_only=True) as y:
+        graphs = [g for g in x.named_graphs() if g != ns.DESCRIPTION_GRAPH]
+        assert graphs == [g for g in y.named_graphs() if g != ns.DESCRIPTION_GRAPH]
+        assert sorted_nquads(x, graphs) == sorted_nquads(y, graphs)

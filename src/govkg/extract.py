@@ -848,9 +848,10 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
         for (cat, status), g in groups.items():
             # the same statement repeated (under another heading marker) is one fact
             key = (HEADING.sub("", ENUMERATOR.sub("", st.text, count=1), count=1), cat, status)
-            if key in facts:
-                facts[key]["spans"].append([st.start, st.end])
+            if key in facts and _merge_repeat(facts[key], st, key[0]):
                 continue
+            if key in facts:
+                key = key + (st.start,)      # the same words, but not as one quotable text
             facts[key] = {
                 "type": "activity", "doc": report.name, "township": info.township,
                 "category": cat, "status": status, "period": period,
@@ -862,6 +863,29 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
             }
             order.append(key)
     return [doc] + [facts[k] for k in order]
+
+
+def _merge_repeat(fact: dict, st, core: str) -> bool:
+    """Add a repetition of a statement to its fact; every span must slice the fact's text, so
+    when the two differ by a marker (三是今年… / 今年…) the fact is narrowed to the words they
+    share.  False when they share no such text.
+
+    >>> from types import SimpleNamespace as S
+    >>> f = {"text": "三是新打机井9眼。", "span": [10, 19], "spans": [[10, 19]]}
+    >>> _merge_repeat(f, S(text="新打机井9眼。", start=40, end=47), "新打机井9眼。"), f["spans"], f["text"]
+    (True, [[12, 19], [40, 47]], '新打机井9眼。')
+    """
+    if st.text == fact["text"]:
+        fact["spans"].append([st.start, st.end])
+        return True
+    i, j = fact["text"].find(core), st.text.find(core)
+    if not core or i < 0 or j < 0:
+        return False
+    a = fact["span"][0] + i
+    fact["text"], fact["span"] = core, [a, a + len(core)]
+    fact["spans"] = [[s0 + i, s0 + i + len(core)] for s0, _ in fact["spans"]]
+    fact["spans"].append([st.start + j, st.start + j + len(core)])
+    return True
 
 
 def _written_suffix(text: str, end: int) -> str:
