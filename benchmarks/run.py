@@ -165,7 +165,7 @@ def child_rdflib(nquads: str, query_file: str, runs: int) -> None:
     print(json.dumps({"load_seconds": load, "seconds": statistics.median(times), "rows": rows}))
 
 
-def rdflib_queries(store_path: Path, texts: dict[str, str], runs: int = 3, timeout: int = 60) -> dict:
+def rdflib_queries(store_path: Path, texts: dict[str, str], runs: int = 3, timeout: int = 30) -> dict:
     """The same bound queries on rdflib over the same quads, each in a child process with a
     time limit (rdflib's engine can take minutes, or fail, where Oxigraph takes milliseconds)."""
     import pyoxigraph as ox
