@@ -1,5 +1,4 @@
 """End to end on the bundled examples: build, named graphs, idempotence, the flagship query."""
-import pyoxigraph as ox
 import pytest
 
 from govkg import namespaces as ns

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from govkg.cli import main
 from govkg.errors import PushError
 from govkg.pipeline import remove
-from govkg.push import Credentials, Target, push, remote_quad_count
+from govkg.push import Target, push, remote_quad_count
 from govkg.queries import run
 from govkg.store import GraphStore
 

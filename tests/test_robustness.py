@@ -2,7 +2,6 @@
 
 Every promise of SECURITY.md is a test here that fails if the promise is broken.
 """
-import codecs
 import http.server
 import os
 import re

@@ -32,7 +32,6 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
 from .errors import PushError
 from .publish import sorted_graph
 from .store import GraphStore
