@@ -89,17 +89,9 @@ class GraphStore:
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> int:
         """Replace a named graph's content whole; return the number of triples loaded."""
-        g = ox.NamedNode(graph)
-        quads = [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
-        try:
-            self.store.remove_graph(g)
-        except (OSError, LookupError):
-            pass
-        try:
-            self.store.extend(quads)
-        except OSError as e:
-            raise StoreError(str(self.path), f"cannot write graph {graph} ({e})") from None
-        return len(quads)
+        triples = list(triples)
+        self.replace_graph_data(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+        return len(triples)
 
     def replace_graph_data(self, graph: str, ntriples: bytes) -> None:
         """Replace a named graph's content whole with N-Triples (parsed by Oxigraph itself)."""
