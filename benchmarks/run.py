@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -96,9 +97,13 @@ def child_build(corpus: str, store: str, jobs: int) -> None:
 
     t = time.perf_counter()
     s = build([corpus], store, jobs=jobs)
+    me, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps({"built": len(s.built), "skipped": len(s.skipped), "quarantined": len(s.quarantined),
                       "triples": sum(b.triples for b in s.built), "seconds": s.seconds,
-                      "build_seconds": time.perf_counter() - t}))
+                      "build_seconds": time.perf_counter() - t,
+                      # CPU of the whole build: this process (loading, RocksDB's threads) and the workers
+                      "cpu_main_seconds": me.ru_utime + me.ru_stime,
+                      "cpu_workers_seconds": workers.ru_utime + workers.ru_stime}))
 
 
 # --- queries ------------------------------------------------------------------------------------
@@ -273,6 +278,13 @@ def one_size(n: int, work: Path, jobs: int, seed: int, sequential: bool, with_rd
     return result
 
 
+def engine_floor(store: Path) -> dict:
+    """``engine_floor.py`` on a store, in a child process (its in-memory copy needs GiBs)."""
+    out = subprocess.run([sys.executable, str(HERE / "engine_floor.py"), str(store), "--flattened", "--memory"],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
 # --- reporting ----------------------------------------------------------------------------------
 
 def markdown(results: list[dict], jobs: int) -> str:
@@ -283,12 +295,23 @@ def markdown(results: list[dict], jobs: int) -> str:
         lines.append(f"| {r['reports']:,} | {r['chars_per_report']:.0f} | {b['reports_per_second']:.1f} | "
                      f"{b['wall_seconds']:.0f} | {b['peak_rss'] / 2**20:.0f} | {b['store_bytes'] / 2**20:.0f} | "
                      f"{b['triples']:,} | {r['score']['link_f1']} | {r['score']['register']} |")
-    lines += ["", "Per-stage milliseconds per report (CPU time in the process that ran the stage):", "",
-              "| N | " + " | ".join(STAGES) + " | per report, wall |", "| ---: |" + " ---: |" * (len(STAGES) + 1)]
+    lines += ["", "Per-stage milliseconds per report: wall time in the process that ran the stage, and in "
+              "brackets its CPU time (the two differ as the workers and the loading process share two cores); "
+              "then the CPU of the whole build per report, in the loading process (with RocksDB's own "
+              "threads) and in the workers:", "",
+              "| N | " + " | ".join(STAGES) + " | CPU main | CPU workers | per report, wall |",
+              "| ---: |" + " ---: |" * (len(STAGES) + 3)]
     for r in results:
         b = r[f"build_jobs{jobs}"]
-        lines.append(f"| {r['reports']:,} | " + " | ".join(f"{1000 * b['seconds'].get(s, 0) / b['built']:.1f}" for s in STAGES)
+        per = lambda sec: f"{1000 * sec / b['built']:.1f}"  # noqa: E731
+        lines.append(f"| {r['reports']:,} | "
+                     + " | ".join(f"{per(b['seconds'].get(s, 0))} ({per(b['seconds'].get(s + '_cpu', 0))})" for s in STAGES)
+                     + f" | {per(b.get('cpu_main_seconds', 0))} | {per(b.get('cpu_workers_seconds', 0))}"
                      + f" | {1000 * b['wall_seconds'] / r['reports']:.1f} |")
+    flat = [r for r in results if r["reports"] in (1000, 10000)]
+    if len(flat) == 2:
+        a, z = (1000 * r[f"build_jobs{jobs}"]["wall_seconds"] / r["reports"] for r in flat)
+        lines += ["", f"Cost per report from 1,000 to 10,000 reports: {a:.1f} → {z:.1f} ms wall ({100 * (z / a - 1):+.0f}%)."]
     seq = [r for r in results if "build_jobs1" in r and jobs != 1]
     if seq:
         lines += ["", "| N | jobs=1 reports/s | jobs=%d reports/s | speed-up |" % jobs, "| ---: | ---: | ---: | ---: |"]
@@ -302,6 +325,22 @@ def markdown(results: list[dict], jobs: int) -> str:
     for name in names:
         lines.append(f"| {name} | " + " | ".join(f"{1000 * r['queries'][name]['seconds']:.1f}" for r in results) + " |")
     for r in results:
+        if "floor" in r:
+            f = r["floor"]
+            ms = lambda k: f"{1000 * f[k]['seconds']:.0f}"  # noqa: E731
+            lines += ["", f"What Oxigraph costs per row at N={r['reports']:,} (`engine_floor.py`, median of 3):", "",
+                      "| measure | ms | rows |", "| --- | ---: | ---: |",
+                      f"| scan: statements of drainage or dike-reinforcement | {ms('scan')} | {f['scan']['rows']:,} |",
+                      f"| the same, joined to `gw:place` (one lookup a statement) | {ms('lookup')} | {f['lookup']['rows']:,} |",
+                      f"| the same, `ORDER BY ?v ?statement` | {ms('sort')} | {f['sort']['rows']:,} |",
+                      f"| `villages-with-any-categories` as stored | {ms('flagship')} | {f['flagship']['rows']:,} |"]
+            if "flattened" in f:
+                lines += [f"| the same answer from a flattened summary graph (one subject a row) | {ms('flattened')} | {f['flattened']['rows']:,} |",
+                          f"| the same, sorted | {ms('flattened_sorted')} | {f['flattened_sorted']['rows']:,} |"]
+            if "memory_flagship" in f:
+                lines += [f"| `villages-with-any-categories` on an in-memory copy ({f['memory_peak_rss_mib'] / 1024:.1f} GiB) "
+                          f"| {ms('memory_flagship')} | {f['memory_flagship']['rows']:,} |"]
+            lines += ["", f"One index lookup: {f['per_lookup_us']:.0f} µs a statement; `ORDER BY`: {f['per_sorted_row_us']:.0f} µs a row."]
         if "rdflib" in r:
             rd = r["rdflib"]
             lines += ["", f"rdflib against pyoxigraph at N={r['reports']:,} (same bound queries, same quads; "
@@ -362,6 +401,8 @@ def main() -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/govkg-bench"))
     ap.add_argument("--out", type=Path, default=HERE / "results.json")
     ap.add_argument("--plot", type=Path, default=None)
+    ap.add_argument("--floor", type=int, nargs="*", default=[10000],
+                    help="sizes at which engine_floor.py measures what a lookup and a sort cost")
     ap.add_argument("--requery", action="store_true",
                     help="only time the stored queries again on the stores of an earlier run (--out)")
     a = ap.parse_args()
@@ -382,6 +423,9 @@ def main() -> None:
     results = []
     for n in a.sizes:
         results.append(one_size(n, a.work, a.jobs, a.seed, n in a.sequential, n in a.rdflib))
+        if n in a.floor:
+            print(f"== N={n}: engine floor", file=sys.stderr)
+            results[-1]["floor"] = engine_floor(a.work / f"store-{n}-j{a.jobs}")
         a.out.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print(markdown(results, a.jobs))
     if a.plot:
