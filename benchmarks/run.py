@@ -334,6 +334,9 @@ def markdown(results: list[dict], jobs: int) -> str:
                       f"| the same, joined to `gw:place` (one lookup a statement) | {ms('lookup')} | {f['lookup']['rows']:,} |",
                       f"| the same, `ORDER BY ?v ?statement` | {ms('sort')} | {f['sort']['rows']:,} |",
                       f"| `villages-with-any-categories` as stored | {ms('flagship')} | {f['flagship']['rows']:,} |"]
+            if "flagship_first_page_unordered" in f:
+                lines += [f"| its first 1,000 rows without `ORDER BY` (a page in index order) "
+                          f"| {ms('flagship_first_page_unordered')} | {f['flagship_first_page_unordered']['rows']:,} |"]
             if "flattened" in f:
                 lines += [f"| the same answer from a flattened summary graph (one subject a row) | {ms('flattened')} | {f['flattened']['rows']:,} |",
                           f"| the same, sorted | {ms('flattened_sorted')} | {f['flattened_sorted']['rows']:,} |"]

@@ -26,4 +26,5 @@ def test_engine_floor_compares_like_with_like(tmp_path):
     assert expected > 0
     assert f["flagship"]["rows"] == f["flattened"]["rows"] == f["flattened_sorted"]["rows"] == expected
     assert f["memory_flagship"]["rows"] == expected
+    assert f["flagship_first_page_unordered"]["rows"] == min(1000, expected)
     assert f["lookup"]["rows"] >= f["scan"]["rows"] > 0
