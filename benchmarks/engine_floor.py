@@ -74,7 +74,6 @@ def timed(store: ox.Store, text: str, runs: int = 3, union: bool = True) -> dict
 
 
 def flagship(ordered: bool = True) -> str:
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     from govkg.queries import load_query
 
     text = load_query("villages-with-any-categories").bind({"category": ["drainage", "dike-reinforcement"]})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -95,16 +96,24 @@ class _Linker:
         return facts
 
 
+@contextmanager
+def _timed(seconds: dict[str, float] | None, stage: str):
+    """Record a stage's wall seconds under ``stage`` and its CPU seconds under ``stage_cpu``
+    (CPU of this process, RocksDB's threads included; nothing is recorded when ``seconds`` is
+    None)."""
+    t, c = time.perf_counter(), time.process_time()
+    yield
+    if seconds is not None:
+        seconds[stage], seconds[f"{stage}_cpu"] = time.perf_counter() - t, time.process_time() - c
+
+
 def _read(path: Path, opts: Options, linker: _Linker,
           seconds: dict[str, float] | None = None) -> tuple[Report, list[dict]] | Skipped:
     try:
-        t0, c0 = time.perf_counter(), time.process_time()
-        report = read_report(path, limits=opts.limits)
-        t1, c1 = time.perf_counter(), time.process_time()
-        facts = linker.facts(report)
-        if seconds is not None:
-            seconds["ingest"], seconds["extract"] = t1 - t0, time.perf_counter() - t1
-            seconds["ingest_cpu"], seconds["extract_cpu"] = c1 - c0, time.process_time() - c1
+        with _timed(seconds, "ingest"):
+            report = read_report(path, limits=opts.limits)
+        with _timed(seconds, "extract"):
+            facts = linker.facts(report)
         return report, facts
     except GovkgError as e:
         return Skipped(str(path), e.reason if e.where == str(path) else e.message)
@@ -138,13 +147,11 @@ def prepare(path: Path, opts: Options, linker: _Linker) -> Prepared | Skipped:
     if isinstance(item, Skipped):
         return item
     report, facts = item
-    t0, c0 = time.perf_counter(), time.process_time()
-    triples = map_facts(facts, base=opts.base)
-    t1, c1 = time.perf_counter(), time.process_time()
-    outcome = validate_graph(triples) if opts.validate else Outcome(True)
+    with _timed(seconds, "map"):
+        triples = map_facts(facts, base=opts.base)
+    with _timed(seconds, "validate"):
+        outcome = validate_graph(triples) if opts.validate else Outcome(True)
     outcome.results_graph = None         # findings travel as data; the rdflib graph stays here
-    seconds["map"], seconds["validate"] = t1 - t0, time.perf_counter() - t1
-    seconds["map_cpu"], seconds["validate_cpu"] = c1 - c0, time.process_time() - c1
     return Prepared(report, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), len(triples), outcome,
                     facts if outcome.violations else None, seconds)
 
@@ -241,10 +248,8 @@ def _load(item: Prepared | Skipped, store: GraphStore, store_path: Path, base: s
         summary.quarantined.append(_quarantine(store_path, report, item.facts, outcome))
         return
     graph = report_graph(report.id, base)
-    t0, c0 = time.perf_counter(), time.process_time()
-    store.replace_graph_data(graph, item.ntriples)
-    # the load's CPU includes what RocksDB's own threads did meanwhile (compaction)
-    item.seconds["load"], item.seconds["load_cpu"] = time.perf_counter() - t0, time.process_time() - c0
+    with _timed(item.seconds, "load"):
+        store.replace_graph_data(graph, item.ntriples)
     for stage, sec in item.seconds.items():
         summary.seconds[stage] = summary.seconds.get(stage, 0.0) + sec
     summary.built.append(Built(report.source, report.id, graph, item.triples,
