@@ -18,6 +18,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -198,6 +199,71 @@ _DEBRIS = [
     re.compile(r"##paid(?:begin|end)##"),                # paywall markers of document sites
 ]
 _DEBRIS_LINES = re.compile(r"^\s*(?:本文档)?(?:编辑|修改|打开|文档)密码\s*[:：].*$")
+# Reports saved from government and document sites carry the page around them: breadcrumbs,
+# article fields, page numbers, download and share prompts.  Each is a whole line.
+_CLUTTER_LINES = [re.compile(p) for p in (
+    r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]",
+    r"^\s*(?:首页|网站首页|主页)\s*(?:[>＞»›→/|]|&gt;)",
+    r"(?:[>＞»›]\s*[^>＞»›\n]{1,20}){3,}$",                   # a > b > c > d: a breadcrumb
+    r"^\s*(?:[-—–_]\s*)?\d{1,4}\s*(?:[-—–_]\s*)?$",            # - 1 -, 12
+    r"^\s*第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?\s*$",
+    r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$",                          # 1 / 4
+    r"_第\d{1,4}页\s*$",                                      # title_第2页 (page previews)
+    r"^\s*(?:全文预览已结束|下载本文档|点击下载|查看全文|展开全文|阅读全文|上一篇|下一篇|分享到|打印本页|关闭窗口|返回顶部|"
+    r"版权说明|版权所有|免责声明|扫一扫|手机扫描|相关推荐|相关文章|猜你喜欢|本文来源|原文链接|责任编辑|本文由|来源\s*[:：]\s*\S{0,30}$)",
+    r"^\s*(?:https?://|www\.)\S+\s*$",
+)]
+# article fields (更新时间：… 阅读量：…): a short line made of two or more of them, or one of them alone
+_FIELD = re.compile(r"(?:发布时间|更新时间|发布日期|发文日期|时间|日期|来源|信息来源|作者|编辑|阅读量|阅读|浏览量|浏览次数|"
+                    r"点击数|点击量|访问量|字号|栏目|分类|供稿)\s*[:：]")
+# a pinyin gloss after a character of pages that annotate readings: 鄉(xiāng)
+_PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zü]*[)）]")
+# a page-break marker that a site's text extraction left inside a sentence: 两2 / 4 侧
+_INLINE_PAGE = re.compile(r"(?<=[\u4e00-\u9fff，。、])\s?\d{1,3} / \d{1,3}\s?(?=[\u4e00-\u9fff])")
+# PDF text puts spaces between characters and figures (清淤沟渠 38 公里); in Chinese prose a
+# space between two such characters means nothing
+_CJK_SPACE = re.compile(r"(?<=[\u4e00-\u9fff\d，。、；：“”（）%,]) +(?=[\u4e00-\u9fff，。、；：“”（）])"
+                        r"|(?<=[\u4e00-\u9fff，。、；：]) +(?=[\d.])")
+
+
+def _is_clutter(line: str) -> bool:
+    s = line.strip()
+    if any(p.search(s) for p in _CLUTTER_LINES):
+        return True
+    fields = _FIELD.findall(s)
+    return bool(fields) and len(s) <= 120 and "。" not in s and (len(fields) >= 2 or _FIELD.match(s) is not None
+                                                                 and len(s) <= 40)
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """Fold a text written in traditional script to simplified, character for character.
+
+    Only a text that is traditional is folded (at least 2% of its Chinese characters change,
+    and 5 of them), so that a simplified name which OpenCC would also map (乾安, 著名) is
+    never touched in a simplified report.
+
+    >>> to_simplified("鎮政府實施飲水工程，戶戶通水。")
+    ('镇政府实施饮水工程，户户通水。', True)
+    >>> to_simplified("乾安县实施饮水工程。")
+    ('乾安县实施饮水工程。', False)
+    """
+    cjk = sum(1 for c in text if "\u4e00" <= c <= "\u9fff")
+    if not cjk:
+        return text, False
+    conv = _t2s().convert(text)
+    if len(conv) != len(text):
+        conv = "".join(_t2s().convert(c) for c in text)     # keep one character for one
+    changed = sum(1 for a, b in zip(text, conv) if a != b)
+    if changed < 5 or changed < 0.02 * cjk:
+        return text, False
+    return conv, True
 _FULLWIDTH = {c: chr(c - 0xFEE0) for c in list(range(0xFF10, 0xFF1A)) + list(range(0xFF21, 0xFF3B))
               + list(range(0xFF41, 0xFF5B))}
 _FULLWIDTH.update({0xFF05: "%", 0xFF0E: "."})
@@ -208,8 +274,10 @@ _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[
 def normalise(raw: str) -> str:
     """Clean a decoded report into govkg's normalised text.
 
-    Removes conversion debris (bookmarks, paywall markers, edit-password lines), folds
-    full-width digits and Latin letters to ASCII, trims trailing spaces, folds runs of blank
+    Removes conversion debris (bookmarks, paywall markers, edit-password lines) and the web
+    page around a saved report (breadcrumbs, article fields, page numbers, pinyin glosses),
+    folds traditional script to simplified, full-width digits and Latin letters to ASCII,
+    drops the spaces PDF text puts between Chinese characters and figures, trims trailing spaces, folds runs of blank
     lines into one, and re-joins a long line that was broken in the middle of a sentence or
     a name (``大王\\n\\n家`` becomes ``大王家``).
     """
@@ -219,8 +287,12 @@ def normalise(raw: str) -> str:
         text = pat.sub("", text)
     text = text.translate(_FULLWIDTH)
     text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
+    text, _ = to_simplified(text)
+    text = _PINYIN_GLOSS.sub("", text)
+    text = _INLINE_PAGE.sub("", text)
     lines = [ln.rstrip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if not _DEBRIS_LINES.match(ln)]
+    lines = [_CJK_SPACE.sub("", ln) if len(ln.strip()) > 40 else ln for ln in lines
+             if not _DEBRIS_LINES.match(ln) and not _is_clutter(ln)]
     out: list[str] = []
     blank = 0
     for ln in lines:

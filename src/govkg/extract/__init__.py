@@ -1,0 +1,204 @@
+"""Stage 2, extract: read a normalised report the way an analyst does.
+
+Output is the *extracted facts* of ``spec/facts-contract.md``: one ``document`` fact per
+report and one ``activity`` fact per (statement, category, status).  Every activity carries
+the character span of its statement in ``Report.text``.
+
+Names of villages, townships and organisations are found by rules (suffixes, lists, the
+words around them), never from a list of names; the category terms come from the SKOS
+scheme in ``ontology/categories.ttl``.
+
+>>> from govkg.ingest import report_from_text
+>>> r = report_from_text("t.txt", "青石镇2023年工作总结\\n一、2023年工作完成情况\\n"
+...     "在红柳、沙拐枣、白刺等6个嘎查实施草原围封保护3万亩。\\n")
+>>> doc, act = extract(r)
+>>> doc["township"], doc["period"], doc["kind"]
+('青石镇', '2023', 'work-summary')
+>>> act["category"], act["status"], act["villages"], act["village_count"], act["quantities"]
+('grassland-fencing', 'achieved', ['红柳', '沙拐枣', '白刺'], 6, [{'value': 30000, 'unit': 'mu'}])
+>>> r.text[act["span"][0]:act["span"][1]] == act["text"]
+True
+"""
+from __future__ import annotations
+
+import re
+
+from ..ingest import Report
+from ..numerals import CN_NUM_CHARS, find_quantities
+from .document import DocInfo, document_info
+from .lexicon import Hit, Lexicon, category_hits, lexicon
+from .names import PLACEHOLDER
+from .orgs import organisations
+from .segment import ENUMERATOR, HEADING, Statement, segment
+from .status import _clause_cue, _clauses, statement_period
+from .villages import Mention, _written_suffix, gazetteer, village_mentions
+
+__all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits", "document_info",
+           "extract", "gazetteer", "lexicon", "organisations", "segment", "statement_period",
+           "village_mentions"]
+
+
+def _nearest(hits: list[Hit], pos: int, clause: tuple[int, int]) -> Hit | None:
+    inside = [h for h in hits if clause[0] <= h.start < clause[1]]
+    if inside:
+        before = [h for h in inside if h.start <= pos]
+        return max(before, key=lambda h: h.start) if before else min(inside, key=lambda h: h.start)
+    before = [h for h in hits if h.start <= pos]
+    if before:
+        return max(before, key=lambda h: h.start)
+    return min(hits, key=lambda h: h.start) if hits else None
+
+
+def _village_count_quantity(text: str, q) -> bool:
+    return q.unit == "piece" and re.match(
+        r"(?:重点|脱贫|贫困|示范|非脱贫|行政)?(?:嘎查村|嘎查|村|行政村|社区)", text[q.end:]) is not None \
+        or re.search(r"[\d" + CN_NUM_CHARS + r"]+(?:嘎查村|嘎查|村)$", q.raw) is not None
+
+
+def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
+    """All facts of one report: its document fact, then its activity facts in text order."""
+    text = report.text
+    info = document_info(text)
+    lex = lexicon(extra_lexicons)
+    stmts = segment(text, info)
+    stem = info.township_stem
+    known = gazetteer(stmts, stem)
+    doc = {"type": "document", "doc": report.name, "township": info.township, "county": info.county,
+           "period": info.period, "kind": info.kind, "date": info.date, "number": info.number,
+           "title": info.title, "sha256": report.sha256, "chars": len(text),
+           "anonymized": bool(info.township and PLACEHOLDER.search(info.township))}
+    facts: dict[tuple, dict] = {}
+    order: list[tuple] = []
+    topic: list[str] = []
+    for st in stmts:
+        hits = category_hits(st.text, lex)
+        new_item = bool(ENUMERATOR.match(st.text)) or _starts_line(text, st.start)
+        if new_item:
+            topic = sorted({h.category for h in hits if not h.weak})
+        if st.section == "problem":
+            continue
+        mentions = village_mentions(st.text, known, stem)
+        quantities = [q for q in find_quantities(st.text) if not _village_count_quantity(st.text, q)]
+        if not hits:
+            if not topic or not (mentions or quantities) or new_item:
+                continue
+            hits = [Hit(0, 0, c, False) for c in topic]
+        cats = sorted({h.category for h in hits}, key=lambda c: min(h.start for h in hits if h.category == c))
+        clauses = _clauses(st.text)
+        cues = [(_clause_cue(st.text[a:b]) if st.section != "plan" else None) for a, b in clauses]
+        sentence_ongoing = any(c == "ongoing" for c in cues)
+        default = "planned" if st.section == "plan" else "achieved"
+
+        def clause_index(pos: int) -> int:
+            return next((i for i, (a, b) in enumerate(clauses) if a <= pos < b), len(clauses) - 1)
+
+        def status_at(pos: int) -> str:
+            if st.section == "plan":
+                return "planned"
+            i = clause_index(pos)
+            for j in range(i, -1, -1):
+                if cues[j]:
+                    return cues[j]
+            return "ongoing" if sentence_ongoing else default
+
+        groups: dict[tuple[str, str], dict] = {}
+
+        def group(cat: str, status: str) -> dict:
+            return groups.setdefault((cat, status), {"villages": [], "forms": [], "quantities": [],
+                                                     "count": None})
+
+        # a list of villages takes the kinds of work named from it up to the next list in
+        # its clause; failing that, those of its clause; failing that, the statement's.
+        # A bare name (no suffix, no list) takes only what its own phrase names.
+        groups_of: dict[object, list[Mention]] = {}
+        for mn in mentions:
+            groups_of.setdefault(mn.list_id if mn.strong else ("bare", mn.start), []).append(mn)
+        ordered = sorted(groups_of.values(), key=lambda g: g[0].start)
+        for gi, grp in enumerate(ordered):
+            a, b = clauses[clause_index(grp[0].start)]
+            nxt = next((g[0].start for g in ordered[gi + 1:] if a <= g[0].start < b), b)
+            if grp[0].strong:
+                targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, a, b)
+                           or next((_cats_in(hits, x, y) for x, y in clauses if x >= b
+                                    and _cats_in(hits, x, y)), None) or cats)
+            else:
+                pa = max(st.text.rfind("、", a, grp[0].start) + 1, a)
+                pb = st.text.find("、", grp[-1].end, b)
+                targets = _cats_in(hits, pa, b if pb < 0 else pb)
+            for mn in grp:
+                for c in targets:
+                    g = group(c, status_at(mn.start))
+                    if mn.name not in g["villages"]:
+                        g["villages"].append(mn.name)
+                        g["forms"].append(mn.name + (mn.suffix or _written_suffix(st.text, mn.end)))
+                    if mn.count and g["count"] is None:
+                        g["count"] = mn.count
+        for q in quantities:
+            h = _nearest(hits, q.start, clauses[clause_index(q.start)])
+            if h is None:
+                continue
+            item = {"value": q.value, "unit": q.unit}
+            if q.approximate:
+                item["approximate"] = True
+            if "累计" in st.text[max(0, clauses[clause_index(q.start)][0]):q.start]:
+                item["cumulative"] = True
+            near = [mn for mn in mentions if 0 <= q.start - mn.end <= 3]
+            if near:
+                item["village"] = near[-1].name
+            group(h.category, status_at(q.start))["quantities"].append(item)
+        for c in cats:
+            if not any(k[0] == c for k in groups):
+                first = min((h.start for h in hits if h.category == c), default=0)
+                group(c, status_at(first))
+        period = statement_period(st, info)
+        orgs = organisations(st.text)
+        for (cat, status), g in groups.items():
+            # the same statement repeated (under another heading marker) is one fact
+            key = (HEADING.sub("", ENUMERATOR.sub("", st.text, count=1), count=1), cat, status)
+            if key in facts and _merge_repeat(facts[key], st, key[0]):
+                continue
+            if key in facts:
+                key = key + (st.start,)      # the same words, but not as one quotable text
+            facts[key] = {
+                "type": "activity", "doc": report.name, "township": info.township,
+                "category": cat, "status": status, "period": period,
+                "villages": g["villages"], "village_forms": g["forms"],
+                "register": [None] * len(g["villages"]),
+                "village_count": g["count"], "quantities": g["quantities"],
+                "span": [st.start, st.end], "text": st.text, "spans": [[st.start, st.end]],
+                "section": st.section, "organisations": orgs,
+            }
+            order.append(key)
+    return [doc] + [facts[k] for k in order]
+
+
+def _merge_repeat(fact: dict, st, core: str) -> bool:
+    """Add a repetition of a statement to its fact; every span must slice the fact's text, so
+    when the two differ by a marker (三是今年… / 今年…) the fact is narrowed to the words they
+    share.  False when they share no such text.
+
+    >>> from types import SimpleNamespace as S
+    >>> f = {"text": "三是新打机井9眼。", "span": [10, 19], "spans": [[10, 19]]}
+    >>> _merge_repeat(f, S(text="新打机井9眼。", start=40, end=47), "新打机井9眼。"), f["spans"], f["text"]
+    (True, [[12, 19], [40, 47]], '新打机井9眼。')
+    """
+    if st.text == fact["text"]:
+        fact["spans"].append([st.start, st.end])
+        return True
+    i, j = fact["text"].find(core), st.text.find(core)
+    if not core or i < 0 or j < 0:
+        return False
+    a = fact["span"][0] + i
+    fact["text"], fact["span"] = core, [a, a + len(core)]
+    fact["spans"] = [[s0 + i, s0 + i + len(core)] for s0, _ in fact["spans"]]
+    fact["spans"].append([st.start + j, st.start + j + len(core)])
+    return True
+
+
+def _cats_in(hits: list[Hit], a: int, b: int) -> list[str]:
+    return sorted({h.category for h in hits if a <= h.start < b and h.end > 0})
+
+
+def _starts_line(text: str, pos: int) -> bool:
+    i = text.rfind("\n", 0, pos) + 1
+    return not text[i:pos].strip() or HEADING.fullmatch(text[i:pos]) is not None

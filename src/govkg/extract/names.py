@@ -1,0 +1,64 @@
+"""Words that bound a place name, and cutting a name out of the run of text before a suffix."""
+from __future__ import annotations
+
+import re
+
+CJK = "\u4e00-\u9fff"
+IS_CJK = re.compile(f"[{CJK}]")
+PLACEHOLDER = re.compile(r"[XxＸｘ×*＊某]")
+
+BOUNDARY = sorted("""其中 包括 涉及 带动 辐射 实施 完成 建设 建成 打造 新建 改造 推进 开展 成立 组建 位于
+    依托 通过 利用 推行 启动 落实 选定 确定 覆盖 投入 投资 申请 支持 帮助 组织 引导 动员 发展 种植 成功
+    对 在 于 将 把 向 从 由 与 和 及 同 为 是 了 的 仅 给 让 使 按 以 经 被 已 即 并 又 还 就 而 或 有
+    今年 去年 明年 全年 当年 年内 年初 年底 上半年 下半年 同时 目前 累计 计划 力争 预计 另外 此外""".split(),
+                  key=len, reverse=True)
+LEADING = sorted("""仅 已 在 于 对 将 把 向 从 由 与 和 及 并 为 以 建设 完成 实施 新建 推进 开展 镇内 镇区 全镇
+    辖区 境内 其中 涉及 包括 带动 周边 先后 分别 共 又 还 原 现 培育 发展 组建 成立 引进 扶持
+    今年 去年 明年 全年 当年 年内 年初 年底 上半年 下半年 同时 目前 累计 计划 力争 预计 另外 此外""".split(),
+                 key=len, reverse=True)
+GENERIC = re.compile(
+    "产业|示范|特色|重点|贫困|脱贫|专业|周边|部分|相关|低洼|薄弱|所有|其他|其余|全部|各个|多个|沿路|沿线"
+    "|区域|辖区|农村|乡村|城乡|美丽|和美|宜居|文明|卫生|养殖|种植|试点|有关|集体|振兴|绿化|建设|发展"
+    "|工作|项目|行动|全镇|全旗|全县|全市|我镇|本镇|北部|南部|东部|西部|中部|北侧|南侧|东侧|西侧|偏远|边远"
+    "|牧区|山区|城区|社区|片区|园区|中心|服务|党|组织|民族|少数|贫困|易地|搬迁|安置|保障|标准|规范|合作"
+    "|一个|每个|这个|那个|个别|嘎查村|业务|干部|领导|群众|农户|[各每逐驻该这那不]|[农城县市镇乡]$|..旗$")
+
+def _strip_leading(name: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for w in LEADING:
+            if len(w) == 1 and name[1:2] == "家":
+                break       # 于家海, 向家湾: a surname before 家 starts the name
+            if name.startswith(w) and len(name) - len(w) >= 2:
+                name = name[len(w):]
+                changed = True
+                break
+    return name
+
+
+def _cut_left(raw: str, known: set[str]) -> tuple[str, int, bool]:
+    """Find a name at the end of a run of CJK text.
+
+    Returns (name, offset of the name in raw, whether a word to its left bounded it).
+    The leftmost boundary word is cut first (so 布和浩沁 keeps its 和), then any later
+    boundary of two or more characters (成功带动代力吉 gives 代力吉).
+    """
+    for k in sorted((k for k in known if raw.endswith(k)), key=len, reverse=True):
+        return k, len(raw) - len(k), True
+    cut, bounded = 0, False
+    for i in range(len(raw) - 1):
+        w = next((w for w in BOUNDARY if raw.startswith(w, i) and len(raw) - i - len(w) >= 2), None)
+        if w and (bounded is False or len(w) >= 2):
+            cut, bounded = i + len(w), True
+    name = raw[cut:]
+    stripped = _strip_leading(name)
+    bounded = bounded or stripped != name
+    name = stripped
+    # a run with a generic word inside keeps only what follows the last generic word
+    g = list(GENERIC.finditer(name))
+    if g:
+        tail = name[g[-1].end():]
+        name = _strip_leading(tail) if len(tail) >= 2 else ""
+        bounded = False     # what bounded the run no longer bounds this tail
+    return name, len(raw) - len(name), bounded

@@ -1,0 +1,213 @@
+"""Village mentions: suffixed names, marked lists, routes and names the report marks elsewhere."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..numerals import CN_NUM_CHARS, chinese_to_number
+from .names import BOUNDARY, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, _strip_leading
+from .segment import Statement
+
+V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社区|村")
+NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内干两支书主部组")
+NOT_AFTER_GACHA = set("干支集民级两党书")
+MARKER_BEFORE = re.compile(
+    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|[\u4e00-\u9fff]{{0,2}}的)?$")
+DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str
+    strong: bool = True      # written with a suffix or in a marked list
+    list_id: int = -1
+    count: int | None = None
+    suffix: str = ""         # the suffix the text gives it (a list's suffix covers its items)
+
+
+def _name_like(name: str) -> bool:
+    return (2 <= len(name) <= 8 and all(IS_CJK.match(c) for c in name)
+            and not PLACEHOLDER.search(name) and not GENERIC.search(name)
+            and "村" not in name and "嘎查" not in name[1:])
+
+
+def _run_before(text: str, end: int, limit: int = 14) -> str:
+    i = end
+    while i > 0 and end - i < limit and IS_CJK.match(text[i - 1]):
+        i -= 1
+    return text[i:end]
+
+
+VERB_AFTER = re.compile(r"\d|完成|实施|建成|新建|投资|投入|建设|种植|发展|打造|成立|"
+                       r"共|有|被|为|作为|通过|引进|组建|新打|新修|新增|修建|修复|维修|硬化|栽植|安装|流转|落实|开展|"
+                       r"创建|推行|投产")
+
+
+def _bad_name(name: str) -> bool:
+    return name in BOUNDARY or name in LEADING or name[-1] in "和及与的了是为在对将把等并入进到出"
+
+
+def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, bool]]:
+    """Names in one list item (route items 'A至B' give two); offsets relative to raw.
+    Each comes with whether a word to its left bounds it."""
+    raw = DIRECTION_TAIL.sub("", raw)
+    sm = re.search(r"(?:嘎查村|嘎查|村委会|行政村|村)$", raw)
+    if sm and sm.start() >= 2:
+        raw = raw[:sm.start()]
+    route = re.match(r"^(.+?)(?:至|到)(.{2,})$", raw)
+    if route and len(route.group(1)) >= 2 and _name_like(_strip_leading(route.group(2))) \
+            and _name_like(_cut_left(route.group(1), known)[0]):
+        parts = [(route.group(1), 0), (route.group(2), route.start(2))]
+    else:
+        parts = [(raw, 0)]
+    out = []
+    for i, (p, off) in enumerate(parts):
+        p2 = re.sub(r"(?:嘎查村|嘎查|村)$", "", p) if len(p) > 3 else p
+        if i == 0 and first:
+            name, o, bounded = _cut_left(p2, known)
+        else:
+            name = _strip_leading(p2)
+            o, bounded = len(p2) - len(name), True
+        if _name_like(name) and not _bad_name(name):
+            out.append((name, off + o, bounded))
+    return out
+
+
+def _list_items(text: str, end: int) -> list[tuple[int, int]]:
+    """Raw items of a 、-separated list that ends at ``end``, left to right."""
+    raw = _run_before(text, end)
+    if not raw:
+        return []
+    items = [(end - len(raw), end)]
+    while True:
+        a = items[-1][0]
+        if a > 0 and text[a - 1] == "、":
+            prev = _run_before(text, a - 1)
+            start = a - 1 - len(prev)
+            if not prev or (start > 0 and text[start - 1].isdigit() and len(prev) <= 3):
+                break         # "3.2公里、沙河村": the run before 、 is a figure's unit, not a name
+            items.append((a - 1 - len(prev), a - 1))
+        else:
+            break
+    return items[::-1]
+
+
+def _split_conjunctions(text: str, items: list[tuple[int, int]], known: set[str],
+                        marked: bool = False) -> list[tuple[int, int]]:
+    """Split list items joined by 和/及/与 ("红石村和沙河", "白塔和沙河").  A 和 inside a name
+    (布和浩沁, 呼和乌苏) leaves a one-character side, so it is not split there."""
+    out = []
+    for a, b in items:
+        raw = text[a:b]
+        cut = None
+        for m in re.finditer(r"[和及与]", raw):
+            left, right = raw[:m.start()], raw[m.end():]
+            if (a, b) == items[0]:
+                # what precedes the first item (在, 实施, …) is not part of its name
+                for w in BOUNDARY:
+                    i = left.rfind(w)
+                    if i >= 0 and i + len(w) < len(left):
+                        left = left[i + len(w):]
+                        break
+            if raw in known or len(right) < 2 or len(left) < 2:
+                continue
+            if re.search(r"(?:村|嘎查)$", left) or (len(left) >= 2 and (len(items) > 1 or marked) and
+                                                    not any(k in raw for k in known if "和" in k)):
+                cut = m
+        if cut:
+            out += [(a, a + cut.start()), (a + cut.end(), b)]
+        else:
+            out.append((a, b))
+    return out
+
+
+def village_mentions(text: str, known: set[str], town_stem: str | None,
+                     bare: bool = True) -> list[Mention]:
+    """Village mentions in a statement: suffixed names, lists closed by a suffix or by
+    等N个嘎查, routes (A至B), and bare names this report names elsewhere with a suffix."""
+    found: dict[int, Mention] = {}
+    list_no = 0
+    for m in V_SUFFIX.finditer(text):
+        s, suf = m.start(), m.group(0)
+        after = text[m.end():m.end() + 2]
+        if suf == "村" and after[:1] in NOT_AFTER_CUN:
+            continue
+        if suf == "村" and text[s - 1:s] in "通进入" and after[:1] in "道公路":
+            continue        # 通村道路, 进村公路: roads to villages, not a village
+        if suf.startswith("嘎查") and after[:1] in NOT_AFTER_GACHA:
+            continue
+        if suf == "社区" and after[:1] in "矫服治建工":
+            continue
+        mk = MARKER_BEFORE.search(text, max(0, s - 14), s)
+        marked = bool(mk and (mk.group("deng") or mk.group("n")))
+        count = None
+        if marked and mk.group("n"):
+            n = mk.group("n")
+            count = int(n) if n.isdigit() else chinese_to_number(n)
+        end = s - (len(mk.group(0)) if marked else 0)
+        items = _split_conjunctions(text, _list_items(text, end), known, marked)
+        if not items:
+            continue
+        list_no += 1
+        names: list[tuple[Mention, bool, bool]] = []
+        last_ok = True
+        for idx in range(len(items) - 1, -1, -1):
+            a, b = items[idx]
+            # an item right after 、 is bounded on its left even when the list walk stopped
+            first = idx == 0 and not (a > 0 and text[a - 1] == "、")
+            item = _item_names(text[a:b], first, known)
+            if not item:
+                if idx == len(items) - 1:
+                    last_ok = False
+                break              # a list stops at the first item that is not a name
+            own_suffix = (idx == len(items) - 1 and not marked) or \
+                re.search(r"(?:嘎查村|嘎查|村)$", DIRECTION_TAIL.sub("", text[a:b])) is not None
+            for name, off, bounded in item:
+                names.append((Mention(a + off, a + off + len(name), name, True, list_no, count,
+                                      _written_suffix(text, a + off + len(name)) or suf),
+                              bounded, own_suffix))
+        single = len(names) <= 1 and not marked
+        for mention, bounded, own_suffix in names if last_ok else []:
+            name = mention.name
+            if single and name not in known:
+                # a lone suffixed word is a village only when something marks it as a
+                # name: a preposition or verb before it, or a figure or verb after it
+                if len(name) > 6 or not (bounded or VERB_AFTER.match(after)):
+                    continue
+            if name == town_stem and not own_suffix:
+                continue   # a township's own name is its village only where 村/嘎查 says so
+            found.setdefault(mention.start, mention)
+    if bare and known:
+        taken = [(m.start, m.end) for m in found.values()]
+        for k in sorted(known, key=len, reverse=True):
+            if k == town_stem:
+                continue
+            for mm in re.finditer(re.escape(k), text):
+                a, b = mm.start(), mm.end()
+                if any(a < y and x < b for x, y in taken):
+                    continue
+                if re.match(r"镇|乡|苏木|旗|县|街道", text[b:b + 2]):
+                    continue
+                found[a] = Mention(a, b, k, False)
+                taken.append((a, b))
+    return sorted(found.values(), key=lambda m: m.start)
+
+
+def gazetteer(statements: list[Statement], town_stem: str | None) -> set[str]:
+    """Names the report itself marks as villages (with a suffix or in a marked list)."""
+    names: set[str] = set()
+    for _ in range(2):    # a second pass lets names found once cut the runs around others
+        for st in statements:
+            if st.section == "problem":
+                continue
+            for m in village_mentions(st.text, names, town_stem, bare=False):
+                names.add(m.name)
+    return names - {town_stem}
+
+
+def _written_suffix(text: str, end: int) -> str:
+    """The suffix written right after a village name (嘎查, 村, 社区…), or ''."""
+    m = re.match(r"嘎查村|嘎查|村民委员会|村委会|行政村|社区|村", text[end:])
+    return m.group(0) if m else ""
