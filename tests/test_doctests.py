@@ -7,7 +7,7 @@ import pytest
 
 import govkg
 
-MODULES = [m.name for m in pkgutil.iter_modules(govkg.__path__, "govkg.")]
+MODULES = [m.name for m in pkgutil.walk_packages(govkg.__path__, "govkg.")]
 
 
 @pytest.mark.parametrize("name", MODULES)

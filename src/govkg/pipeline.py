@@ -90,7 +90,7 @@ class _Linker:
         self.review = Review.load(opts.review) if opts.review else None
 
     def facts(self, report: Report) -> list[dict]:
-        facts = extract(report)
+        facts = extract(report, register=self.register)
         if self.register is not None:
             link_facts(facts, report.text, self.register, self.review)
         return facts

@@ -117,6 +117,18 @@ class Register:
         stem = T_SUFFIX.sub("", name)
         return [e for n, es in towns.items() if T_SUFFIX.sub("", n) == stem for e in es] if stem else []
 
+    def is_township(self, name: str) -> bool:
+        """Whether the register has a township of this name (街道 ~ 街道办事处, 苏木 ~ 苏木乡).
+
+        >>> Register().is_township("代力吉镇"), Register().is_township("秀乡镇")
+        (True, False)
+        """
+        return _canonical_town(name) in _township_names(self.source)
+
+    def township_counties(self, name: str) -> list[str]:
+        """The counties the register puts a township of this name in."""
+        return sorted({e.path[2] for e in _township_names(self.source).get(_canonical_town(name), [])})
+
     def villages(self, township: Entry) -> list[Entry]:
         if self.source == "bundled":
             prov, city, county, town = township.path
@@ -126,6 +138,19 @@ class Register:
 
     def counties(self) -> list[Entry]:
         return _index(self.source)[1]
+
+
+def _canonical_town(name: str) -> str:
+    return re.sub(r"(?:街道办事处|办事处)$", "街道", re.sub(r"苏木乡$", "苏木", name))
+
+
+@lru_cache(maxsize=4)
+def _township_names(source: str) -> dict[str, list[Entry]]:
+    """Townships by canonical name (街道办事处 and 街道 are one name)."""
+    out: dict[str, list[Entry]] = {}
+    for n, es in _index(source)[0].items():
+        out.setdefault(_canonical_town(n), []).extend(es)
+    return out
 
 
 @lru_cache(maxsize=4)
@@ -246,6 +271,7 @@ class VillageLink:
     candidates: list[Entry] = field(default_factory=list)
 
 
+@lru_cache(maxsize=65536)
 def _pinyin(s: str) -> str:
     from pypinyin import lazy_pinyin
 

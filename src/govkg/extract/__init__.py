@@ -31,11 +31,25 @@ from .names import PLACEHOLDER
 from .orgs import organisations
 from .segment import ENUMERATOR, HEADING, Statement, segment
 from .status import _clause_cue, _clauses, statement_period
-from .villages import Mention, _written_suffix, gazetteer, village_mentions
+from .villages import Mention, _name_like, _written_suffix, gazetteer, village_mentions
 
 __all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits", "document_info",
            "extract", "gazetteer", "lexicon", "organisations", "segment", "statement_period",
            "village_mentions"]
+
+
+def _registered_villages(info: DocInfo, text: str, register) -> frozenset[str]:
+    """The register's villages of the report's township (names without suffix), when the
+    township links to exactly one register entry; names that are common words are left out."""
+    if register is None or not info.township:
+        return frozenset()
+    from ..register import link_township, village_stem
+
+    entry = link_township(info.township, info.county, text, register).entry
+    if entry is None:
+        return frozenset()
+    return frozenset(n for n in (village_stem(v.name) for v in register.villages(entry))
+                     if 2 <= len(n) <= 8 and _name_like(n) and n != info.township_stem)
 
 
 def _nearest(hits: list[Hit], pos: int, clause: tuple[int, int]) -> Hit | None:
@@ -55,14 +69,18 @@ def _village_count_quantity(text: str, q) -> bool:
         or re.search(r"[\d" + CN_NUM_CHARS + r"]+(?:嘎查村|嘎查|村)$", q.raw) is not None
 
 
-def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
-    """All facts of one report: its document fact, then its activity facts in text order."""
+def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None) -> list[dict]:
+    """All facts of one report: its document fact, then its activity facts in text order.
+
+    With a ``register`` (:class:`govkg.register.Register`) the township is chosen among real
+    townships; without one, names are read by rules alone."""
     text = report.text
-    info = document_info(text)
+    info = document_info(text, register)
     lex = lexicon(extra_lexicons)
     stmts = segment(text, info)
     stem = info.township_stem
-    known = gazetteer(stmts, stem)
+    registered = _registered_villages(info, text, register)
+    known = gazetteer(stmts, stem, registered)
     doc = {"type": "document", "doc": report.name, "township": info.township, "county": info.county,
            "period": info.period, "kind": info.kind, "date": info.date, "number": info.number,
            "title": info.title, "sha256": report.sha256, "chars": len(text),
@@ -77,7 +95,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
             topic = sorted({h.category for h in hits if not h.weak})
         if st.section == "problem":
             continue
-        mentions = village_mentions(st.text, known, stem)
+        mentions = village_mentions(st.text, known, stem, registered=registered)
         quantities = [q for q in find_quantities(st.text) if not _village_count_quantity(st.text, q)]
         if not hits:
             if not topic or not (mentions or quantities) or new_item:
@@ -124,7 +142,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = ()) -> list[dict]:
             else:
                 pa = max(st.text.rfind("、", a, grp[0].start) + 1, a)
                 pb = st.text.find("、", grp[-1].end, b)
-                targets = _cats_in(hits, pa, b if pb < 0 else pb)
+                # what its phrase names after it (建成X示范区), else what it names before
+                pe = b if pb < 0 else pb
+                targets = _cats_in(hits, grp[0].start, pe) or _cats_in(hits, pa, pe)
             for mn in grp:
                 for c in targets:
                     g = group(c, status_at(mn.start))

@@ -17,14 +17,14 @@ GENERIC_TOWN_STEMS = {"全", "我", "本", "该", "各", "乡", "城", "集", "�
 
 KIND_PATTERNS = [
     ("government-work-report", re.compile(r"政府工作报告|人民代表大会")),
-    ("work-summary", re.compile(r"工作总结|总结及|总结和|工作回顾|述职")),
+    ("work-summary", re.compile(r"工作总结|总结|工作汇报|汇报|小结|工作回顾|述职|工作情况的?报告")),
     ("work-plan", re.compile(r"工作计划|工作安排|工作要点|工作打算|工作思路")),
 ]
 DOCNUM = re.compile(rf"[{CJK}]{{1,8}}[〔\[［(（]\s*(?:19|20)\d{{2}}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
 DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(?:(\d{1,2})\s*日)?\s*$")
 DATE_SPEECH = re.compile(r"——\s*((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?")
 PERIOD_IN_TITLE = re.compile(
-    r"((?:19|20)\d{2})\s*年\s*(?:度)?\s*(上半年|下半年|第?[一二三四1-4]季度|[一二三四1-4]季度)?")
+    r"((?:19|20)\d{2})\s*(?:全)?年\s*(?:度)?\s*(上半年|下半年|第?[一二三四1-4]季度|[一二三四1-4]季度)?")
 
 
 @dataclass
@@ -115,26 +115,105 @@ def _cut_title_name(s: str, suffix_re: str) -> str | None:
     return m.group(1) if m else None
 
 
-def document_info(text: str) -> DocInfo:
-    """Metadata of a report: township, county, period, kind, date, document number."""
+def document_info(text: str, places=None) -> DocInfo:
+    """Metadata of a report: township, county, period, kind, date, document number.
+
+    ``places`` (a :class:`govkg.register.Register`) lets the township be chosen among real
+    townships, and the county among the counties that township lies in; without it the
+    names are read by rules alone.
+
+    >>> info = document_info("关于报送青石镇2023年上半年工作总结的报告\\n现将我镇上半年工作总结如下。\\n")
+    >>> info.township, info.period, info.kind
+    ('青石镇', '2023-H1', 'work-summary')
+    """
     lines = text.split("\n")
     info = DocInfo()
     titles = _title_lines(lines)
     info.title = titles[0] if titles else None
-    # kind: the title decides; the body only when there is no title
-    for kind, pat in KIND_PATTERNS:
+    info.kind = _kind(text, lines, titles)
+    title_county = None
+    if places is not None:
+        info.township = _register_township(text, titles, places)
+    if not info.township:
+        info.township, title_county = _rule_township(text, titles)
+    if places is not None and info.township:
+        info.county = _register_county(text, info.township, places)
+    if not info.county:
+        info.county = _rule_county(text, lines, title_county)
+    info.date = _date(text, lines)
+    info.period = _report_period(text, titles, info)
+    m = DOCNUM.search(text[:3000])
+    if m:
+        info.number = re.sub(r"\s+", "", m.group(0))
+    return info
+
+
+NEWS = re.compile(r"本报讯|本网讯|记者|通讯员|(?:日|月)电[）)]?|[（(]通讯员")
+
+
+def _kind(text: str, lines: list[str], titles: list[str]) -> str:
+    """The title decides; the head of the text only when there is no title, and a news item
+    about a township (本报讯, 记者…) is not a report of it."""
+    kind = "other"
+    for k, pat in KIND_PATTERNS:
         if any(pat.search(t) for t in titles):
-            info.kind = kind
+            kind = k
             break
-    if titles and info.kind == "work-plan" and any(re.search(r"总结", t) for t in titles):
-        info.kind = "work-summary"
-    if info.kind == "other":
+    if titles and kind == "work-plan" and any(re.search(r"总结|汇报|回顾", t) for t in titles):
+        kind = "work-summary"
+    if kind == "other" and not NEWS.search(text[:400]):
         head = "\n".join(lines[:15])
-        for kind, pat in KIND_PATTERNS:
+        for k, pat in KIND_PATTERNS:
             if pat.search(head):
-                info.kind = kind
+                kind = k
                 break
-    # township: a title that opens with it, then strong contexts, then support in the body
+    return kind
+
+
+TOWN_OCCURRENCE = re.compile(r"街道办事处|街道|苏木|镇(?![长委])|乡(?![镇村亲土贤愁情风长里])")
+# register townships whose names are also common words: only a title or a 人民政府 line names them
+COMMON_TOWN_NAMES = {"城镇", "小城镇", "中心镇", "新镇", "中心乡", "东街道", "城关镇"}
+STRONG_AFTER = re.compile(rf"人民政府|党委|政府|第[{CN_NUM_CHARS}]+届|人大|\d{{4}}年|(?:上|下)半年|工作总结")
+
+
+def _register_township(text: str, titles: list[str], places) -> str | None:
+    """The reporting township among the register's townships: every name ending in a township
+    suffix is looked up (longest first, so 在代力吉镇 gives 代力吉镇 and 我镇 gives nothing);
+    a name in a title counts ten, one followed by 人民政府, 党委, a year… three, others one."""
+    score: dict[str, float] = {}
+    title_text = "\n".join(titles)
+    for source, weight in ((title_text, 10.0), (text, 1.0)):
+        for m in TOWN_OCCURRENCE.finditer(source):
+            run = _cjk_run_before(source, m.start(), 8)
+            suffix = "街道" if m.group(0) == "街道办事处" else m.group(0)
+            for k in range(len(run), 1, -1):
+                name = run[-k:] + suffix
+                if places.is_township(name) or PLACEHOLDER.fullmatch(run[-k:]):
+                    break
+            else:
+                continue
+            if name in COMMON_TOWN_NAMES and weight < 10 and not STRONG_AFTER.match(source, m.end()):
+                continue
+            w = weight
+            if weight < 10 and STRONG_AFTER.match(source, m.end() + (3 if m.group(0) == "街道办事处" else 0)):
+                w = 3.0
+            score[name] = score.get(name, 0.0) + w
+    if not score:
+        return None
+    best = max(score, key=lambda n: (score[n], len(n)))
+    return best if score[best] >= 2 else None
+
+
+def _cjk_run_before(text: str, end: int, limit: int) -> str:
+    i = end
+    while i > 0 and end - i < limit and (IS_CJK.match(text[i - 1]) or PLACEHOLDER.match(text[i - 1])):
+        i -= 1
+    return text[i:end]
+
+
+def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None]:
+    """(township, county written before it in the title) by rules alone: a title that opens
+    with a township, then strong contexts, then support in the body."""
     title_county = None
     for t in titles:
         name = _cut_title_name(t, TOWN_SUFFIX)
@@ -142,58 +221,110 @@ def document_info(text: str) -> DocInfo:
         while name and (m := LEADING_UNIT.match(name)):
             title_county, name = m.group(1), m.group(2)
         if name and len(name) <= 12 and re.sub(TOWN_SUFFIX + "$", "", name) not in GENERIC_TOWN_STEMS \
-                and not re.search(r"\d", name):
-            info.township = name
-            break
-    if not info.township:
-        support = _name_support(text, TOWN_SUFFIX + r"(?![长委])", GENERIC_TOWN_STEMS)
-        strong = [n for n in support if re.search(
-            rf"{re.escape(n)}(?:人民政府|党委|第[{CN_NUM_CHARS}]+届|\d{{4}}年)", text)]
-        pool = strong or [n for n, c in support.items() if c >= 2]
-        if pool:
-            info.township = max(pool, key=lambda n: (support[n], len(n)))
-    # county: the addressee line, then the most supported county-level name
+                and not re.search(r"\d", name) and not STOCK_STEM.search(name):
+            return name, title_county
+    support = _name_support(text, TOWN_SUFFIX + r"(?![长委镇村])", GENERIC_TOWN_STEMS)
+    support = {n: c for n, c in support.items() if not STOCK_STEM.search(n)}
+    strong = [n for n in support if re.search(
+        rf"{re.escape(n)}(?:人民政府|党委|第[{CN_NUM_CHARS}]+届|\d{{4}}年)", text)]
+    pool = strong or [n for n, c in support.items() if c >= 2]
+    if pool:
+        return max(pool, key=lambda n: (support[n], len(n))), title_county
+    return None, title_county
+
+
+# stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
+STOCK_STEM = re.compile(r"[我本该各全]|代表|^在|^将|^现|^由|乡$|城$|集$|村$|秀$")
+
+
+def _register_county(text: str, township: str, places) -> str | None:
+    """The county as the text writes it, among the counties the register puts this township
+    in: its full name, its stem with a suffix, or an abbreviation (科左中旗); the form most
+    often written wins, one written right before the township first."""
+    from ..register import county_matches
+
+    counties = places.township_counties(township)
+    if not counties:
+        return None
+    seen: dict[str, float] = {}
+    for m in re.finditer(r"自治旗|自治县|旗|县|区|市", text):
+        run = _cjk_run_before(text, m.start(), 7)
+        for k in range(len(run), 0, -1):
+            written = run[-k:] + m.group(0)
+            if any(county_matches(written, c) for c in counties):
+                bonus = 5.0 if text.startswith(township, m.end()) else 1.0
+                seen[written] = seen.get(written, 0.0) + bonus
+                break
+    if not seen:
+        return None
+    return max(seen, key=lambda n: (seen[n], len(n)))
+
+
+def _rule_county(text: str, lines: list[str], title_county: str | None) -> str | None:
+    """The addressee line, the county a title writes before the township, else the most
+    supported county-level name."""
     for ln in lines[:40]:
         m = re.match(rf"^\s*([{CJK}]{{2,8}}?{COUNTY_SUFFIX})(?:人民)?政府(?:办公室)?\s*[:：]", ln)
         if m:
-            info.county = m.group(1)
-            break
-    if not info.county and title_county and title_county.endswith(("旗", "县", "区")):
-        info.county = title_county
-    if not info.county:
-        generic = {"全", "本", "我", "该", "各", "市", "县", "区", "地", "园", "社", "城", "景", "小", "开发",
-                   "工业园", "园区", "辖", "新", "老", "农", "城区", "镇区", "山区", "牧区", "库区", "片区", "景区", "社区"}
-        support = _name_support(text, r"(?:自治旗|自治县|旗|县)(?![委长级域内直帜])", generic, max_stem=5)
-        good = {n: c for n, c in support.items() if PLACEHOLDER.search(n) is None}
-        if good:
-            info.county = max(good, key=lambda n: (good[n], len(n)))
-    # period: the year a government work report reviews; else the title; else the first year
-    review = re.search(r"((?:19|20)\d{2})\s*年(?:工作|重点工作)?(?:回顾|总结|完成情况)", text)
-    if info.kind == "government-work-report" and review:
-        info.period = review.group(1)
-    for t in titles if not info.period else []:
-        m = PERIOD_IN_TITLE.search(t)
-        if m:
-            info.period = _period(m.group(1), m.group(2))
-            break
-    # date: a signature line, or the date of a speech (——2023年12月在…会议上)
+            return m.group(1)
+    if title_county and title_county.endswith(("旗", "县", "区")):
+        return title_county
+    generic = {"全", "本", "我", "该", "各", "市", "县", "区", "地", "园", "社", "城", "景", "小", "开发",
+               "工业园", "园区", "辖", "新", "老", "农", "城区", "镇区", "山区", "牧区", "库区", "片区", "景区", "社区"}
+    support = _name_support(text, r"(?:自治旗|自治县|旗|县)(?![委长级域内直帜庆城])", generic, max_stem=5)
+    good = {n: c for n, c in support.items() if PLACEHOLDER.search(n) is None and not re.search(r"周年|[我本该]", n)}
+    if good:
+        return max(good, key=lambda n: (good[n], len(n)))
+    return None
+
+
+def _date(text: str, lines: list[str]) -> str | None:
+    """A signature line, or the date of a speech (——2023年12月在…会议上)."""
+    date = None
     for ln in lines:
         m = DATE_LINE.match(ln)
         if m:
             y, mo, d = m.groups()
-            info.date = f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
-    if not info.date:
+            date = f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
+    if not date:
         m = DATE_SPEECH.search(text[:2000])
         if m:
             y, mo, d = m.groups()
-            info.date = f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
-    if not info.period:
-        m = re.search(r"((?:19|20)\d{2})\s*年\s*(?:度)?\s*(上半年|下半年)?\s*(?:工作|重点工作)", text)
+            date = f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
+    return date
+
+
+YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:全)?年(?!\d)")
+
+
+def _report_period(text: str, titles: list[str], info: DocInfo) -> str | None:
+    """The period the report reviews: for a government work report the year it reviews; else
+    the title's (2019全年工作总结及2020年工作计划 reviews 2019); else the year the text
+    speaks of most in its first half, not the year it is dated."""
+    review = re.search(r"((?:19|20)\d{2})\s*年(?:工作|重点工作)?(?:回顾|总结|完成情况)", text)
+    if info.kind == "government-work-report" and review:
+        return review.group(1)
+    for t in titles:
+        m = PERIOD_IN_TITLE.search(t)
         if m:
-            info.period = _period(m.group(1), m.group(2))
-        elif info.date:
-            info.period = info.date[:4]
-    m = DOCNUM.search(text[:3000])
+            return _period(m.group(1), m.group(2))
+    half = None
+    for t in titles + [ln for ln in text.split("\n")[:3]]:
+        if re.search(r"上半年|1-6月|1—6月|一至六月", t):
+            half = "上半年"
+            break
+        if re.search(r"下半年", t) and not re.search(r"上半年", t):
+            break
+    m = re.search(r"((?:19|20)\d{2})\s*年\s*(?:度)?\s*(上半年|下半年)?\s*(?:工作|重点工作)", text)
     if m:
-        info.number = re.sub(r"\s+", "", m.group(0))
-    return info
+        return _period(m.group(1), m.group(2) or half)
+    years: dict[str, int] = {}
+    first_half = text[: max(400, len(text) // 2)]
+    for y in YEAR.finditer(first_half):
+        if not re.match(r"\s*(?:计划|目标|力争|将|要)", first_half[y.end():y.end() + 4]):
+            years[y.group(1)] = years.get(y.group(1), 0) + 1
+    if years:
+        return _period(max(years, key=lambda y: (years[y], -first_half.find(y))), half)
+    if info.date:
+        return info.date[:4]
+    return None

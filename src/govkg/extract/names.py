@@ -37,6 +37,9 @@ def _strip_leading(name: str) -> str:
     return name
 
 
+TOWN_BEFORE = re.compile(rf"^.*[{CJK}]{{2}}(?:镇|乡|苏木|街道)(?=[{CJK}]{{2,}}$)")
+
+
 def _cut_left(raw: str, known: set[str]) -> tuple[str, int, bool]:
     """Find a name at the end of a run of CJK text.
 
@@ -46,6 +49,11 @@ def _cut_left(raw: str, known: set[str]) -> tuple[str, int, bool]:
     """
     for k in sorted((k for k in known if raw.endswith(k)), key=len, reverse=True):
         return k, len(raw) - len(k), True
+    town = TOWN_BEFORE.match(raw)
+    if town:
+        # the township written before its village (开元镇高油村): the village starts after it
+        name = _strip_leading(raw[town.end():])
+        return name, len(raw) - len(name), True
     cut, bounded = 0, False
     for i in range(len(raw) - 1):
         w = next((w for w in BOUNDARY if raw.startswith(w, i) and len(raw) - i - len(w) >= 2), None)

@@ -124,9 +124,22 @@ def _split_conjunctions(text: str, items: list[tuple[int, int]], known: set[str]
 
 
 def village_mentions(text: str, known: set[str], town_stem: str | None,
-                     bare: bool = True) -> list[Mention]:
+                     bare: bool = True, registered: frozenset[str] = frozenset()) -> list[Mention]:
     """Village mentions in a statement: suffixed names, lists closed by a suffix or by
-    等N个嘎查, routes (A至B), and bare names this report names elsewhere with a suffix."""
+    等N个嘎查, routes (A至B), and bare names this report names elsewhere with a suffix.
+
+    ``registered``: the register's villages of the report's township (names without
+    suffix).  They cut names out of the words around them (巩固提升红石村 gives 红石), are
+    found bare where they have three characters or more, and a name in a list that is
+    neither registered nor written with its own suffix is not taken for a village.
+
+    >>> [m.name for m in village_mentions("在高油、内化等3个村实施电网改造。", set(), None)]
+    ['高油', '内化']
+    >>> [m.name for m in village_mentions("对西念子町、大杨庄实施道路硬化。", set(), None,
+    ...                                   registered=frozenset({"西念子町", "大杨庄"}))]
+    ['西念子町', '大杨庄']
+    """
+    marked_names, known = known, known | registered if registered else known
     found: dict[int, Mention] = {}
     list_no = 0
     for m in V_SUFFIX.finditer(text):
@@ -176,12 +189,15 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                 # name: a preposition or verb before it, or a figure or verb after it
                 if len(name) > 6 or not (bounded or VERB_AFTER.match(after)):
                     continue
-            if name == town_stem and not own_suffix:
+            if name == town_stem and not own_suffix and not (name in registered and len(names) > 1):
                 continue   # a township's own name is its village only where 村/嘎查 says so
+            if registered and not own_suffix and not marked and not in_register(name, registered):
+                continue   # an unregistered name the text does not mark as a village
             found.setdefault(mention.start, mention)
-    if bare and known:
+    bare_names = marked_names | {r for r in registered if len(r) >= 3}
+    if bare and bare_names:
         taken = [(m.start, m.end) for m in found.values()]
-        for k in sorted(known, key=len, reverse=True):
+        for k in sorted(bare_names, key=len, reverse=True):
             if k == town_stem:
                 continue
             for mm in re.finditer(re.escape(k), text):
@@ -195,14 +211,32 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
     return sorted(found.values(), key=lambda m: m.start)
 
 
-def gazetteer(statements: list[Statement], town_stem: str | None) -> set[str]:
+def in_register(name: str, registered: frozenset[str]) -> bool:
+    """Whether a name is one of the register's villages as the linker would read it: the same
+    name, an abbreviation (大王家 for 大王家窝堡), the same sound, or one character apart.
+
+    >>> in_register("大王家", frozenset({"大王家窝堡"})), in_register("红光", frozenset({"红星"}))
+    (True, False)
+    """
+    if name in registered or any(r.startswith(name) for r in registered):
+        return True
+    from ..register import _pinyin
+    from rapidfuzz.distance import Levenshtein
+
+    same_len = [r for r in registered if len(r) == len(name)]
+    return any(_pinyin(r) == _pinyin(name) for r in same_len) or \
+        (len(name) >= 3 and any(Levenshtein.distance(r, name) == 1 for r in same_len))
+
+
+def gazetteer(statements: list[Statement], town_stem: str | None,
+              registered: frozenset[str] = frozenset()) -> set[str]:
     """Names the report itself marks as villages (with a suffix or in a marked list)."""
     names: set[str] = set()
     for _ in range(2):    # a second pass lets names found once cut the runs around others
         for st in statements:
             if st.section == "problem":
                 continue
-            for m in village_mentions(st.text, names, town_stem, bare=False):
+            for m in village_mentions(st.text, names, town_stem, bare=False, registered=registered):
                 names.add(m.name)
     return names - {town_stem}
 
