@@ -272,7 +272,13 @@ _HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[
 
 
 def normalise(raw: str) -> str:
-    """Clean a decoded report into govkg's normalised text.
+    """Clean a decoded report into govkg's normalised text (see :func:`normalise_page`)."""
+    return normalise_page(raw)[0]
+
+
+def normalise_page(raw: str) -> tuple[str, list[str]]:
+    """Clean a decoded report into govkg's normalised text, and the lines of the web page
+    around it that were removed (a breadcrumb or a 来源 line may still say whose report it is).
 
     Removes conversion debris (bookmarks, paywall markers, edit-password lines) and the web
     page around a saved report (breadcrumbs, article fields, page numbers, pinyin glosses),
@@ -291,6 +297,7 @@ def normalise(raw: str) -> str:
     text = _PINYIN_GLOSS.sub("", text)
     text = _INLINE_PAGE.sub("", text)
     lines = [ln.rstrip() for ln in text.split("\n")]
+    page = [ln.strip() for ln in lines if _is_clutter(ln)]
     lines = [_CJK_SPACE.sub("", ln) if len(ln.strip()) > 40 else ln for ln in lines
              if not _DEBRIS_LINES.match(ln) and not _is_clutter(ln)]
     out: list[str] = []
@@ -306,7 +313,7 @@ def normalise(raw: str) -> str:
                 out.append("")
             out.append(ln)
         blank = 0
-    return "\n".join(out).strip("\n") + "\n"
+    return "\n".join(out).strip("\n") + "\n", page
 
 
 def _broken_mid_sentence(prev: str, nxt: str) -> bool:
@@ -324,11 +331,12 @@ def _broken_mid_sentence(prev: str, nxt: str) -> bool:
 
 def report_from_text(name: str, raw: str, source: str = "", encoding: str = "") -> Report:
     """Build a Report from already-decoded text."""
-    text = normalise(raw)
+    text, page = normalise_page(raw)
     if not text.strip():
         raise IngestError(source or name, "has no text once cleaned")
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return Report(name=name, text=text, sha256=digest, source=source or name, encoding=encoding)
+    return Report(name=name, text=text, sha256=digest, source=source or name, encoding=encoding,
+                  meta={"page": page} if page else {})
 
 
 def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits | None = None) -> Report:

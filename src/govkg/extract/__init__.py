@@ -38,6 +38,9 @@ __all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits",
            "village_mentions"]
 
 
+LEAD = -2      # the list id of a village carried from the head of its paragraph
+
+
 def _registered_villages(info: DocInfo, text: str, register) -> frozenset[str]:
     """The register's villages of the report's township (names without suffix), when the
     township links to exactly one register entry; names that are common words are left out."""
@@ -75,7 +78,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
     With a ``register`` (:class:`govkg.register.Register`) the township is chosen among real
     townships; without one, names are read by rules alone."""
     text = report.text
-    info = document_info(text, register)
+    info = document_info(text, register, report.meta.get("page", ()))
     lex = lexicon(extra_lexicons)
     stmts = segment(text, info)
     stem = info.township_stem
@@ -88,6 +91,12 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
     facts: dict[tuple, dict] = {}
     order: list[tuple] = []
     topic: list[str] = []
+    lead: str | None = None
+    # a report of one village (牛车湾村2021年工作总结) is about that village throughout
+    first_line = text[:text.find("\n")]
+    title_villages = {m.name for m in village_mentions(first_line, known, stem, registered=registered)
+                      if m.suffix} if info.kind != "other" or not info.township else set()
+    doc_lead = next(iter(title_villages)) if len(title_villages) == 1 else None
     for st in stmts:
         hits = category_hits(st.text, lex)
         new_item = bool(ENUMERATOR.match(st.text)) or _starts_line(text, st.start)
@@ -96,6 +105,11 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         if st.section == "problem":
             continue
         mentions = village_mentions(st.text, known, stem, registered=registered)
+        if _starts_line(text, st.start):
+            # a paragraph that opens with a village (小营子村积极…, 1、红石村：…) is about it
+            lead = next((m.name for m in mentions if m.start == 0 and m.strong), None)
+        if not mentions and (lead or doc_lead):
+            mentions = [Mention(0, 0, lead or doc_lead, True, LEAD)]
         quantities = [q for q in find_quantities(st.text) if not _village_count_quantity(st.text, q)]
         if not hits:
             if not topic or not (mentions or quantities) or new_item:
@@ -135,7 +149,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         for gi, grp in enumerate(ordered):
             a, b = clauses[clause_index(grp[0].start)]
             nxt = next((g[0].start for g in ordered[gi + 1:] if a <= g[0].start < b), b)
-            if grp[0].strong:
+            if grp[0].list_id == LEAD:
+                targets = cats
+            elif grp[0].strong:
                 targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in clauses if x >= b
                                     and _cats_in(hits, x, y)), None) or cats)

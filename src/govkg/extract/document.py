@@ -111,16 +111,17 @@ def _name_support(text: str, suffix_re: str, generic: set[str], max_stem: int = 
 
 
 def _cut_title_name(s: str, suffix_re: str) -> str | None:
-    m = re.match(rf"^(?:关于)?(?:报送)?《?([{CJK}XＸ]{{2,18}}?{suffix_re})(?:人民政府)?", s)
+    m = re.match(rf"^(?:关于)?(?:报送)?《?(?:(?:19|20)\d{{2}}\s*年度?)?([{CJK}XＸ]{{2,18}}?{suffix_re})(?:人民政府)?", s)
     return m.group(1) if m else None
 
 
-def document_info(text: str, places=None) -> DocInfo:
+def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
     """Metadata of a report: township, county, period, kind, date, document number.
 
     ``places`` (a :class:`govkg.register.Register`) lets the township be chosen among real
     townships, and the county among the counties that township lies in; without it the
-    names are read by rules alone.
+    names are read by rules alone.  ``page``: lines of the web page the report was saved
+    from (breadcrumb, 来源), which may name the township and county.
 
     >>> info = document_info("关于报送青石镇2023年上半年工作总结的报告\\n现将我镇上半年工作总结如下。\\n")
     >>> info.township, info.period, info.kind
@@ -133,11 +134,11 @@ def document_info(text: str, places=None) -> DocInfo:
     info.kind = _kind(text, lines, titles)
     title_county = None
     if places is not None:
-        info.township = _register_township(text, titles, places)
+        info.township = _register_township(text + "\n" + "\n".join(page), titles, places)
     if not info.township:
         info.township, title_county = _rule_township(text, titles)
     if places is not None and info.township:
-        info.county = _register_county(text, info.township, places)
+        info.county = _register_county(text + "\n" + "\n".join(page), info.township, places)
     if not info.county:
         info.county = _rule_county(text, lines, title_county)
     info.date = _date(text, lines)
@@ -200,8 +201,12 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
             score[name] = score.get(name, 0.0) + w
     if not score:
         return None
-    best = max(score, key=lambda n: (score[n], len(n)))
-    return best if score[best] >= 2 else None
+    ranked = sorted(score, key=lambda n: (score[n], len(n)), reverse=True)
+    best = ranked[0]
+    # named once is enough when no other township is named as often
+    if score[best] >= 2 or len(ranked) == 1 or score[best] > score[ranked[1]]:
+        return best
+    return None
 
 
 def _cjk_run_before(text: str, end: int, limit: int) -> str:
@@ -221,10 +226,11 @@ def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None
         while name and (m := LEADING_UNIT.match(name)):
             title_county, name = m.group(1), m.group(2)
         if name and len(name) <= 12 and re.sub(TOWN_SUFFIX + "$", "", name) not in GENERIC_TOWN_STEMS \
-                and not re.search(r"\d", name) and not STOCK_STEM.search(name):
+                and not re.search(r"\d", name) and not _stock(name):
             return name, title_county
     support = _name_support(text, TOWN_SUFFIX + r"(?![长委镇村])", GENERIC_TOWN_STEMS)
-    support = {n: c for n, c in support.items() if not STOCK_STEM.search(n)}
+    support = {_drop_leading_unit(re.sub(r"^.*年", "", n)): c for n, c in support.items()}
+    support = {n: c for n, c in support.items() if len(n) > 2 and not _stock(n)}
     strong = [n for n in support if re.search(
         rf"{re.escape(n)}(?:人民政府|党委|第[{CN_NUM_CHARS}]+届|\d{{4}}年)", text)]
     pool = strong or [n for n, c in support.items() if c >= 2]
@@ -233,8 +239,18 @@ def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None
     return None, title_county
 
 
+def _drop_leading_unit(name: str) -> str:
+    while (m := LEADING_UNIT.match(name)):
+        name = m.group(2)
+    return name
+
+
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
-STOCK_STEM = re.compile(r"[我本该各全]|代表|^在|^将|^现|^由|乡$|城$|集$|村$|秀$")
+STOCK_STEM = re.compile(r"[我本该各]|代表|^在|^将|^现|^由|乡$|城$|集$|村$|秀$")
+
+
+def _stock(name: str) -> bool:
+    return STOCK_STEM.search(re.sub(TOWN_SUFFIX + "$", "", name)) is not None
 
 
 def _register_county(text: str, township: str, places) -> str | None:
@@ -267,7 +283,7 @@ def _rule_county(text: str, lines: list[str], title_county: str | None) -> str |
         m = re.match(rf"^\s*([{CJK}]{{2,8}}?{COUNTY_SUFFIX})(?:人民)?政府(?:办公室)?\s*[:：]", ln)
         if m:
             return m.group(1)
-    if title_county and title_county.endswith(("旗", "县", "区")):
+    if title_county:
         return title_county
     generic = {"全", "本", "我", "该", "各", "市", "县", "区", "地", "园", "社", "城", "景", "小", "开发",
                "工业园", "园区", "辖", "新", "老", "农", "城区", "镇区", "山区", "牧区", "库区", "片区", "景区", "社区"}
