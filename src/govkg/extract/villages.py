@@ -12,7 +12,7 @@ V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社
 NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内干两支书主部组")
 NOT_AFTER_GACHA = set("干支集民级两党书")
 MARKER_BEFORE = re.compile(
-    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|[\u4e00-\u9fff]{{0,2}}的)?$")
+    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的)?$")
 DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
 
 
@@ -198,8 +198,11 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                     continue
             if name == town_stem and not own_suffix and not (name in registered and len(names) > 1):
                 continue   # a township's own name is its village only where 村/嘎查 says so
-            if registered and not own_suffix and not marked and not in_register(name, registered):
+            if registered and not in_register(name, registered) and (
+                    not (own_suffix or count) or len(name) > 4 and not bounded):
                 continue   # an unregistered name the text does not mark as a village
+            if name.endswith("新") and not in_register(name, registered):
+                continue   # X新村: a new estate (长城新村), not an administrative village
             found.setdefault(mention.start, mention)
     bare_names = marked_names | {r for r in registered if len(r) >= 3}
     if bare and bare_names:
