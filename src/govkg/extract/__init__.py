@@ -95,7 +95,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
     # a report of one village (牛车湾村2021年工作总结) is about that village throughout
     first_line = text[:text.find("\n")]
     title_villages = {m.name for m in village_mentions(first_line, known, stem, registered=registered)
-                      if m.suffix} if info.kind != "other" or not info.township else set()
+                      if m.suffix}
     doc_lead = next(iter(title_villages)) if len(title_villages) == 1 else None
     for st in stmts:
         hits = category_hits(st.text, lex)
@@ -149,8 +149,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         for gi, grp in enumerate(ordered):
             a, b = clauses[clause_index(grp[0].start)]
             nxt = next((g[0].start for g in ordered[gi + 1:] if a <= g[0].start < b), b)
-            if grp[0].list_id == LEAD:
-                targets = cats
+            if grp[0].list_id == LEAD or (grp[0].start == 0 and grp[0].name == lead and len(ordered) == 1):
+                targets = cats      # the paragraph's own village: every work its statement names
             elif grp[0].strong:
                 targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in clauses if x >= b

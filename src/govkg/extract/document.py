@@ -141,7 +141,7 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
         info.county = _register_county(text + "\n" + "\n".join(page), info.township, places)
     if not info.county:
         info.county = _rule_county(text, lines, title_county)
-    info.date = _date(text, lines)
+    info.date = _date(text, lines) or _page_date(page)
     info.period = _report_period(text, titles, info)
     m = DOCNUM.search(text[:3000])
     if m:
@@ -163,8 +163,10 @@ def _kind(text: str, lines: list[str], titles: list[str]) -> str:
     if titles and kind == "work-plan" and any(re.search(r"总结|汇报|回顾", t) for t in titles):
         kind = "work-summary"
     if kind == "other" and not NEWS.search(text[:400]):
-        head = "\n".join(lines[:15])
-        for k, pat in KIND_PATTERNS:
+        # a plan's words (工作思路, 安排) stand in every body: only a review or a report is
+        # read from the head of a text without a title
+        head = "\n".join(lines[:5])
+        for k, pat in KIND_PATTERNS[:2]:
             if pat.search(head):
                 kind = k
                 break
@@ -246,7 +248,7 @@ def _drop_leading_unit(name: str) -> str:
 
 
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
-STOCK_STEM = re.compile(r"[我本该各]|代表|^在|^将|^现|^由|乡$|城$|集$|村$|秀$")
+STOCK_STEM = re.compile(r"[我本该各]|代表|^在|^将|^现|^由|乡$|秀$")
 
 
 def _stock(name: str) -> bool:
@@ -308,6 +310,20 @@ def _date(text: str, lines: list[str]) -> str | None:
             y, mo, d = m.groups()
             date = f"{y}-{int(mo):02d}" + (f"-{int(d):02d}" if d else "")
     return date
+
+
+PAGE_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def _page_date(page: list[str]) -> str | None:
+    """The date a web page gives its article (发布时间：2024-02-27), when the text has none."""
+    for ln in page:
+        m = PAGE_DATE.search(ln)
+        if m:
+            y, mo, d = m.groups()
+            if 1 <= int(mo) <= 12 and 1 <= int(d) <= 31:
+                return f"{y}-{int(mo):02d}-{int(d):02d}"
+    return None
 
 
 YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:全)?年(?!\d)")
