@@ -66,8 +66,8 @@ def test_a_user_lexicon_layers_over_ours_and_a_leaf_wins_over_its_domain(tmp_pat
 
     extra = tmp_path / "terms.ttl"
     extra.write_text('@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n'
-                     '<https://w3id.org/govkg/def/category/water> skos:altLabel "水利工程"@zh .\n', encoding="utf-8")
+                     '<https://w3id.org/govkg/def/category/water> skos:altLabel "水政工程"@zh .\n', encoding="utf-8")
     lex = lexicon((str(extra),))
-    assert {h.category for h in category_hits("实施水利工程3处。", lex)} == {"water"}
-    assert {h.category for h in category_hits("实施水利工程和排涝工程3处。", lex)} == {"drainage"}
-    assert {h.category for h in category_hits("实施水利工程3处。", lexicon())} == set()
+    assert {h.category for h in category_hits("实施水政工程3处。", lex)} == {"water"}
+    assert {h.category for h in category_hits("实施水政工程和排涝工程3处。", lex)} == {"drainage"}
+    assert {h.category for h in category_hits("实施水政工程3处。", lexicon())} == set()

@@ -1,12 +1,13 @@
 """Ingest: every encoding the genre comes in, .docx tables in order, debris, bad input."""
 import codecs
+from pathlib import Path
 import zipfile
 
 import docx
 import pytest
 
 from govkg.errors import IngestError
-from govkg.ingest import normalise, read_report, read_reports, Skipped
+from govkg.ingest import normalise, read_report, read_reports, report_from_text, Skipped
 
 TEXT = "青石镇2023年工作总结\n一、在红石村、沙河嘎查实施排涝工程6公里。\n"
 
@@ -101,3 +102,29 @@ def test_unsupported_type_and_size_limit(tmp_path):
     big.write_text(TEXT * 10, encoding="utf-8")
     with pytest.raises(IngestError, match="more than the limit of 100"):
         read_report(big, max_bytes=100)
+
+
+def test_a_report_in_traditional_script_gives_the_facts_of_its_simplified_twin():
+    from govkg.extract import extract
+
+    case = Path(__file__).parent / "cases" / "traditional-script"
+    trad, simp = read_report(case / "input.txt"), read_report(case / "simplified.txt")
+    assert "鎮" in (case / "input.txt").read_text(encoding="utf-8") and trad.text == simp.text
+    fields = ("township", "county", "period", "kind", "category", "status", "villages", "quantities", "span")
+    facts = [[{k: f.get(k) for k in fields} for f in extract(r)] for r in (trad, simp)]
+    assert facts[0] == facts[1] and facts[0][0]["township"] == "梨园镇" and len(facts[0]) == 5
+
+
+def test_a_simplified_text_is_never_folded():
+    # 乾安 and 著名 are simplified words that OpenCC would also map
+    text = "乾安县著名的红岗村实施饮水工程。\n"
+    assert report_from_text("x.txt", text).text == text
+
+
+def test_the_web_page_around_a_report_is_kept_out_of_its_text_but_remembered():
+    raw = ("当前位置：首页 > 乡镇动态 > 工作总结\n松岭乡2021年工作总结\n发布时间：2022-01-10  阅读量：318\n"
+           "- 1 -\n鄉(xiāng)村道路硬化6公里，河道清理2 / 3 沟渠3公里。\n")
+    r = report_from_text("x.txt", raw)
+    # one traditional character is not a traditional text: the gloss goes, the character stays
+    assert r.text == "松岭乡2021年工作总结\n鄉村道路硬化6公里，河道清理沟渠3公里。\n"
+    assert r.meta["page"] == ["当前位置：首页 > 乡镇动态 > 工作总结", "发布时间：2022-01-10  阅读量：318", "- 1 -"]

@@ -82,8 +82,8 @@ def test_a_report_with_a_violation_is_quarantined_and_the_others_load(tmp_path, 
 
     real = pipeline.extract
 
-    def planted(report):
-        facts = real(report)
+    def planted(report, **kw):
+        facts = real(report, **kw)
         if report.name == "liuhe-2023.docx":
             for f in facts:
                 if f["type"] == "activity" and f["quantities"]:

@@ -115,6 +115,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             if not topic or not (mentions or quantities) or new_item:
                 continue
             hits = [Hit(0, 0, c, False) for c in topic]
+        if not mentions and not quantities and len(re.sub(r"\W", "", st.text)) <= 6:
+            continue    # a heading (人居环境。防汛排涝。) names a topic, not a piece of work
         cats = sorted({h.category for h in hits}, key=lambda c: min(h.start for h in hits if h.category == c))
         clauses = _clauses(st.text)
         cues = [(_clause_cue(st.text[a:b]) if st.section != "plan" else None) for a, b in clauses]

@@ -141,6 +141,8 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
         info.county = _register_county(text + "\n" + "\n".join(page), info.township, places)
     if not info.county:
         info.county = _rule_county(text, lines, title_county)
+        if info.county and places is not None and not _a_register_county(info.county, places):
+            info.county = None      # 喜迎七十周年县庆, 红旗: no county of the register
     info.date = _date(text, lines) or _page_date(page)
     info.period = _report_period(text, titles, info)
     m = DOCNUM.search(text[:3000])
@@ -278,6 +280,12 @@ def _register_county(text: str, township: str, places) -> str | None:
     return max(seen, key=lambda n: (seen[n], len(n)))
 
 
+def _a_register_county(written: str, places) -> bool:
+    from ..register import county_matches
+
+    return any(county_matches(written, c.name) for c in places.counties())
+
+
 def _rule_county(text: str, lines: list[str], title_county: str | None) -> str | None:
     """The addressee line, the county a title writes before the township, else the most
     supported county-level name."""
@@ -290,7 +298,8 @@ def _rule_county(text: str, lines: list[str], title_county: str | None) -> str |
     generic = {"全", "本", "我", "该", "各", "市", "县", "区", "地", "园", "社", "城", "景", "小", "开发",
                "工业园", "园区", "辖", "新", "老", "农", "城区", "镇区", "山区", "牧区", "库区", "片区", "景区", "社区"}
     support = _name_support(text, r"(?:自治旗|自治县|旗|县)(?![委长级域内直帜庆城])", generic, max_stem=5)
-    good = {n: c for n, c in support.items() if PLACEHOLDER.search(n) is None and not re.search(r"周年|[我本该]", n)}
+    good = {n: c for n, c in support.items() if PLACEHOLDER.search(n) is None and not re.search(r"周年|[我本该]", n)
+            and not STOCK_STEM.search(n[:-1])}
     if good:
         return max(good, key=lambda n: (good[n], len(n)))
     return None
