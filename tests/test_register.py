@@ -133,3 +133,27 @@ def test_the_graph_carries_links_the_hierarchy_and_candidates(tmp_path):
 def test_cli_register_option(tmp_path):
     r = CliRunner().invoke(main, ["facts", str(FIX / "kulun-2023.txt"), "--register", "none"])
     assert r.exit_code == 0 and '"register": [null' in r.stdout
+
+
+def test_reading_with_the_register_finds_the_township_and_its_bare_villages():
+    """A passage in the style of a news page about a township of 定州市: the township is named
+    once, among stock phrases (现将我镇, 在镇党委…) and another township; villages are named without
+    村 and without a list marker; a fused run (巩固提升东忽) is cut at the register's name."""
+    from govkg.extract import extract
+    from govkg.ingest import report_from_text
+
+    text = ("现将我镇上半年工作汇报如下。\n"
+            "上半年，定州市开元镇在镇党委的带领下，与邻近的大鹿庄乡共同推进畅通工程。\n"
+            "对西念子町、大杨庄村内道路实施硬化4.2公里；巩固提升东忽村人居环境整治成果。\n"
+            "位于我镇东部的杨家庄屯新打机井6眼。\n")
+    report = report_from_text("kaiyuan.txt", text)
+    facts = extract(report, register=Register())
+    doc, acts = facts[0], facts[1:]
+    assert (doc["township"], doc["county"]) == ("开元镇", "定州市")
+    links = {(v, a["category"]) for a in acts for v in a["villages"]}
+    assert {("西念子町", "road-hardening"), ("大杨庄", "road-hardening"),
+            ("东忽", "environment-improvement"), ("杨家庄屯", "irrigation-wells")} <= links
+    # without the register the rules alone still read the township, and no bare name is invented
+    plain = extract(report)
+    assert plain[0]["township"] in (None, "开元镇")      # named once, beside a neighbour: rules may abstain
+    assert not {v for a in plain[1:] for v in a["villages"]} - {"西念子町", "大杨庄", "东忽", "杨家庄屯"}

@@ -145,8 +145,14 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         # its clause; failing that, those of its clause; failing that, the statement's.
         # A bare name (no suffix, no list) takes only what its own phrase names.
         groups_of: dict[object, list[Mention]] = {}
-        for mn in mentions:
-            groups_of.setdefault(mn.list_id if mn.strong else ("bare", mn.start), []).append(mn)
+        bare_key = None
+        for i, mn in enumerate(mentions):
+            if not mn.strong:
+                # bare names joined by 、/和 (西念子町、大杨庄) are one list
+                prev = mentions[i - 1] if i else None
+                if not (prev and not prev.strong and st.text[prev.end:mn.start] in ("、", "和", "及", "与")):
+                    bare_key = ("bare", mn.start)
+            groups_of.setdefault(mn.list_id if mn.strong else bare_key, []).append(mn)
         ordered = sorted(groups_of.values(), key=lambda g: g[0].start)
         for gi, grp in enumerate(ordered):
             a, b = clauses[clause_index(grp[0].start)]

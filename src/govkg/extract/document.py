@@ -186,6 +186,7 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
     suffix is looked up (longest first, so 在代力吉镇 gives 代力吉镇 and 我镇 gives nothing);
     a name in a title counts ten, one followed by 人民政府, 党委, a year… three, others one."""
     score: dict[str, float] = {}
+    first: dict[str, int] = {}
     title_text = "\n".join(titles)
     for source, weight in ((title_text, 10.0), (text, 1.0)):
         for m in TOWN_OCCURRENCE.finditer(source):
@@ -203,14 +204,12 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
             if weight < 10 and STRONG_AFTER.match(source, m.end() + (3 if m.group(0) == "街道办事处" else 0)):
                 w = 3.0
             score[name] = score.get(name, 0.0) + w
+            first.setdefault(name, m.start() if weight < 10 else -1)
     if not score:
         return None
-    ranked = sorted(score, key=lambda n: (score[n], len(n)), reverse=True)
-    best = ranked[0]
-    # named once is enough when no other township is named as often
-    if score[best] >= 2 or len(ranked) == 1 or score[best] > score[ranked[1]]:
-        return best
-    return None
+    # the most weight wins; between equals, the one named first (a report names itself
+    # before its neighbours)
+    return max(score, key=lambda n: (score[n], -first[n]))
 
 
 def _cjk_run_before(text: str, end: int, limit: int) -> str:
@@ -250,7 +249,7 @@ def _drop_leading_unit(name: str) -> str:
 
 
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
-STOCK_STEM = re.compile(r"[我本该各]|代表|^在|^将|^现|^由|乡$|秀$")
+STOCK_STEM = re.compile(r"[我本该各]|.镇|代表|^在|^将|^现|^由|乡$|秀$")
 
 
 def _stock(name: str) -> bool:
