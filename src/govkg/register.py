@@ -123,11 +123,11 @@ class Register:
         >>> Register().is_township("代力吉镇"), Register().is_township("秀乡镇")
         (True, False)
         """
-        return _canonical_town(name) in _township_names(self.source)
+        return _canonical_town(name) in _towns_by_canonical_name(self.source)
 
     def township_counties(self, name: str) -> list[str]:
         """The counties the register puts a township of this name in."""
-        return sorted({e.path[2] for e in _township_names(self.source).get(_canonical_town(name), [])})
+        return sorted({e.path[2] for e in _towns_by_canonical_name(self.source).get(_canonical_town(name), [])})
 
     def villages(self, township: Entry) -> list[Entry]:
         if self.source == "bundled":
@@ -145,7 +145,7 @@ def _canonical_town(name: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def _township_names(source: str) -> dict[str, list[Entry]]:
+def _towns_by_canonical_name(source: str) -> dict[str, list[Entry]]:
     """Townships by canonical name (街道办事处 and 街道 are one name)."""
     out: dict[str, list[Entry]] = {}
     for n, es in _index(source)[0].items():

@@ -5,8 +5,9 @@ report and one ``activity`` fact per (statement, category, status).  Every activ
 the character span of its statement in ``Report.text``.
 
 Names of villages, townships and organisations are found by rules (suffixes, lists, the
-words around them), never from a list of names; the category terms come from the SKOS
-scheme in ``ontology/categories.ttl``.
+words around them); given the register, the township is chosen among its townships and that
+township's villages are a gazetteer for the report (see ``extract``).  The category terms
+come from the SKOS scheme in ``ontology/categories.ttl``.
 
 >>> from govkg.ingest import report_from_text
 >>> r = report_from_text("t.txt", "青石镇2023年工作总结\\n一、2023年工作完成情况\\n"
@@ -117,7 +118,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             hits = [Hit(0, 0, c, False) for c in topic]
         if not mentions and not quantities and len(re.sub(r"\W", "", st.text)) <= 6:
             continue    # a heading (人居环境。防汛排涝。) names a topic, not a piece of work
-        cats = sorted({h.category for h in hits}, key=lambda c: min(h.start for h in hits if h.category == c))
+        cats = sorted({h.category for h in hits}, key=lambda c: (min(h.start for h in hits if h.category == c), c))
         clauses = _clauses(st.text)
         cues = [(_clause_cue(st.text[a:b]) if st.section != "plan" else None) for a, b in clauses]
         sentence_ongoing = any(c == "ongoing" for c in cues)

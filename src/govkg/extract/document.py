@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..numerals import CN_NUM_CHARS, chinese_to_number
-from .names import CJK, IS_CJK, PLACEHOLDER, _cut_left
+from .names import CJK, IS_CJK, PLACEHOLDER, _cut_left, run_before
 
 
 TOWN_SUFFIX = r"(?:镇|乡|苏木|街道)"
@@ -190,7 +190,7 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
     title_text = "\n".join(titles)
     for source, weight in ((title_text, 10.0), (text, 1.0)):
         for m in TOWN_OCCURRENCE.finditer(source):
-            run = _cjk_run_before(source, m.start(), 8)
+            run = run_before(source, m.start(), 8, placeholders=True)
             suffix = "街道" if m.group(0) == "街道办事处" else m.group(0)
             for k in range(len(run), 1, -1):
                 name = run[-k:] + suffix
@@ -210,13 +210,6 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
     # the most weight wins; between equals, the one named first (a report names itself
     # before its neighbours)
     return max(score, key=lambda n: (score[n], -first[n]))
-
-
-def _cjk_run_before(text: str, end: int, limit: int) -> str:
-    i = end
-    while i > 0 and end - i < limit and (IS_CJK.match(text[i - 1]) or PLACEHOLDER.match(text[i - 1])):
-        i -= 1
-    return text[i:end]
 
 
 def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None]:
@@ -267,7 +260,7 @@ def _register_county(text: str, township: str, places) -> str | None:
         return None
     seen: dict[str, float] = {}
     for m in re.finditer(r"自治旗|自治县|旗|县|区|市", text):
-        run = _cjk_run_before(text, m.start(), 7)
+        run = run_before(text, m.start(), 7, placeholders=True)
         for k in range(len(run), 0, -1):
             written = run[-k:] + m.group(0)
             if any(county_matches(written, c) for c in counties):

@@ -38,6 +38,19 @@ def _strip_leading(name: str) -> str:
     return name
 
 
+def run_before(text: str, end: int, limit: int = 14, placeholders: bool = False) -> str:
+    """The run of Chinese characters (and, with ``placeholders``, of X/×/某) that ends at ``end``,
+    at most ``limit`` long: where a name before a suffix can be.
+
+    >>> run_before("在红石、沙河村", 6), run_before("现将XX镇", 4, placeholders=True)
+    ('沙河', '现将XX')
+    """
+    i = end
+    while i > 0 and end - i < limit and (IS_CJK.match(text[i - 1]) or placeholders and PLACEHOLDER.match(text[i - 1])):
+        i -= 1
+    return text[i:end]
+
+
 TOWN_BEFORE = re.compile(rf"^.*[{CJK}]{{2}}(?:镇|乡|苏木|街道)(?=[{CJK}]{{2,}}$)")
 
 

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..numerals import CN_NUM_CHARS, chinese_to_number
-from .names import BOUNDARY, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, _strip_leading
+from .names import BOUNDARY, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, _strip_leading, run_before
 from .segment import Statement
 
 V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社区|村")
@@ -31,13 +31,6 @@ def _name_like(name: str) -> bool:
     return (2 <= len(name) <= 8 and all(IS_CJK.match(c) for c in name)
             and not PLACEHOLDER.search(name) and not GENERIC.search(name)
             and "村" not in name and "嘎查" not in name[1:])
-
-
-def _run_before(text: str, end: int, limit: int = 14) -> str:
-    i = end
-    while i > 0 and end - i < limit and IS_CJK.match(text[i - 1]):
-        i -= 1
-    return text[i:end]
 
 
 VERB_AFTER = re.compile(r"\d|完成|实施|建成|新建|投资|投入|建设|种植|发展|打造|成立|"
@@ -81,14 +74,14 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
 
 def _list_items(text: str, end: int) -> list[tuple[int, int]]:
     """Raw items of a 、-separated list that ends at ``end``, left to right."""
-    raw = _run_before(text, end)
+    raw = run_before(text, end)
     if not raw:
         return []
     items = [(end - len(raw), end)]
     while True:
         a = items[-1][0]
         if a > 0 and text[a - 1] == "、":
-            prev = _run_before(text, a - 1)
+            prev = run_before(text, a - 1)
             start = a - 1 - len(prev)
             if not prev or (start > 0 and text[start - 1].isdigit() and len(prev) <= 3):
                 break         # "3.2公里、沙河村": the run before 、 is a figure's unit, not a name
