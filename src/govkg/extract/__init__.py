@@ -39,6 +39,7 @@ __all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits",
            "village_mentions"]
 
 
+ADMINISTERS = re.compile(r"(?:下辖|辖有|管辖|辖(?!区|内))[^，,。；;]{0,60}?(?:个|两个|几个)?(?:行政村|村委会|嘎查村|嘎查|村|社区)")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
 
@@ -106,6 +107,10 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         if st.section == "problem":
             continue
         mentions = village_mentions(st.text, known, stem, registered=registered)
+        admin = [m.span() for m in ADMINISTERS.finditer(st.text)]
+        if admin:
+            # 辖钟灵、大渔等12个村: what the township is made of, not where work was done
+            mentions = [mn for mn in mentions if not any(a <= mn.start < b for a, b in admin)]
         if _starts_line(text, st.start):
             # a paragraph that opens with a village (小营子村积极…, 1、红石村：…) is about it
             lead = next((m.name for m in mentions if m.start == 0 and m.strong), None)
@@ -163,6 +168,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             elif grp[0].strong:
                 targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in clauses if x >= b
+                                    and _cats_in(hits, x, y)), None)
+                           or next((_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a
                                     and _cats_in(hits, x, y)), None) or cats)
             else:
                 pa = max(st.text.rfind("、", a, grp[0].start) + 1, a)

@@ -55,7 +55,7 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
         raw = raw[:sm.start()]
     route = re.match(r"^(.+?)(?:至|到)(.{2,})$", raw)
     if route and len(route.group(1)) >= 2 and _name_like(_strip_leading(route.group(2))) \
-            and _name_like(_cut_left(route.group(1), known)[0]):
+            and _name_like(_cut_left(re.sub(r"(?:嘎查村|嘎查|村)$", "", route.group(1)), known)[0]):
         parts = [(route.group(1), 0), (route.group(2), route.start(2))]
     else:
         parts = [(raw, 0)]
@@ -144,8 +144,8 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
         after = text[m.end():m.end() + 2]
         if suf == "村" and after[:1] in NOT_AFTER_CUN:
             continue
-        if suf == "村" and text[s - 1:s] in "通进入" and after[:1] in "道公路":
-            continue        # 通村道路, 进村公路: roads to villages, not a village
+        if suf == "村" and text[s - 1:s] in "通进入" and re.match(r"[^，,。；;、]{0,10}?(?:道|公路|路)", text[m.end():]):
+            continue        # 通村道路, 进村公路, 至田湾通村4.75公里道路: roads to villages, not a village
         if suf.startswith("嘎查") and after[:1] in NOT_AFTER_GACHA:
             continue
         if suf == "社区" and after[:1] in "矫服治建工":
@@ -194,6 +194,9 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             if registered and not in_register(name, registered) and (
                     not (own_suffix or count) or len(name) > 4 and not bounded):
                 continue   # an unregistered name the text does not mark as a village
+            if mention.start > 0 and re.search(r"(?:村|嘎查)$", text[:mention.start]) \
+                    and not in_register(name, registered):
+                continue   # 湾岛村礼仪口: a place inside the village just named
             if name.endswith("新") and not in_register(name, registered):
                 continue   # X新村: a new estate (长城新村), not an administrative village
             found.setdefault(mention.start, mention)
