@@ -50,3 +50,15 @@ def test_units_convert_to_their_base():
     assert (u["mu"].base, round(u["mu"].factor, 4)) == ("m2", 666.6667)
     assert (u["hectare"].base, u["hectare"].factor) == ("m2", 10000.0)
     assert u["km"].standard == "http://qudt.org/vocab/unit/KiloM"
+
+
+def test_each_non_category_phrase_hides_a_term_and_names_no_work():
+    from govkg.extract import category_hits, lexicon
+    from govkg.extract.lexicon import non_category_terms
+
+    terms = {t for c in vocab.load_categories().values() for t in c.terms + c.weak_terms}
+    for phrase in non_category_terms():
+        assert any(t in phrase for t in terms), f"{phrase} hides no term: it is dead data"
+    lex = lexicon()
+    assert not category_hits("红石村党支部书记王明介绍说：", lex)
+    assert {h.category for h in category_hits("红石村党支部开展主题党日活动。", lex)} == {"party-building"}

@@ -40,6 +40,14 @@ __all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits",
 
 
 ADMINISTERS = re.compile(r"(?:下辖|辖有|管辖|辖(?!区|内))[^，,。；;]{0,60}?(?:个|两个|几个)?(?:行政村|村委会|嘎查村|嘎查|村|社区)")
+# a place's profile: its area, population, main crops, what it has (概况)
+PROFILE = re.compile(r"总面积|耕地面积|林地面积|草场面积|总人口|总户数|户籍人口|常住人口|主要种植|主要产业|以[^，。；]{1,8}为主|"
+                     r"(?:建|现|共|拥)有[^，。；]{0,12}[\d一二三四五六七八九十两][个座处]|^[^，。；]{0,8}(?:位于|地处)")
+# words of work done or planned, which a profile sentence lacks
+WORK = re.compile(r"完成|实施|新建|建成|新修|修建|改造|投入|投资|开展|硬化|铺设|安装|栽植|种植了|新增|争取|推进|启动|"
+                  r"打造|整治|清理|发放|落实|计划|力争|拟|将")
+# categories that count what a place has rather than work done (猪存栏12700头)
+STATE_CATEGORIES = {"livestock-inventory"}
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
 
@@ -114,7 +122,14 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         if _starts_line(text, st.start):
             # a paragraph that opens with a village (小营子村积极…, 1、红石村：…) is about it
             lead = next((m.name for m in mentions if m.start == 0 and m.strong), None)
-        if not mentions and (lead or doc_lead):
+        if PROFILE.search(st.text) is not None and WORK.search(st.text) is None:
+            # 耕地总面积2400亩，主要种植玉米; 该嘎查建有党支部1个: what a place has, not work done
+            # in it.  Only a category that is itself a state (存栏) is read from it, township-wide.
+            hits = [h for h in hits if h.category in STATE_CATEGORIES]
+            if not hits:
+                continue
+            mentions = []
+        elif not mentions and (lead or doc_lead):
             mentions = [Mention(0, 0, lead or doc_lead, True, LEAD)]
         quantities = [q for q in find_quantities(st.text) if not _village_count_quantity(st.text, q)]
         if not hits:

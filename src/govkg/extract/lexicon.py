@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from ..errors import ResourceError
+from ..resources import path
 from ..vocab import Category, load_categories
 
 
@@ -25,8 +27,26 @@ def lexicon(extra: tuple[str, ...] = ()) -> Lexicon:
             term_cat.setdefault(t, []).append((c.id, False))
         for t in c.weak_terms:
             term_cat.setdefault(t, []).append((c.id, True))
+    for t in non_category_terms():
+        term_cat.setdefault(t, [])     # matched so that the term inside it is not
     alt = "|".join(re.escape(t) for t in sorted(term_cat, key=len, reverse=True))
     return Lexicon(cats, re.compile(alt), term_cat)
+
+
+@lru_cache(maxsize=1)
+def non_category_terms() -> tuple[str, ...]:
+    """Phrases of ``ontology/non-category-terms.txt``: they hold a category term but name no
+    work (党支部书记 holds 党支部), so a match of one hides the term inside it.
+
+    >>> "党支部书记" in non_category_terms()
+    True
+    """
+    p = path("ontology", "non-category-terms.txt")
+    try:
+        lines = p.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ResourceError(str(p), f"cannot be read ({e})") from None
+    return tuple(ln.strip() for ln in lines if ln.strip() and not ln.lstrip().startswith("#"))
 
 
 @dataclass
