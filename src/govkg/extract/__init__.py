@@ -44,8 +44,8 @@ ADMINISTERS = re.compile(r"(?:下辖|辖有|管辖|辖(?!区|内))[^，,。；;]
 PROFILE = re.compile(r"总面积|耕地面积|林地面积|草场面积|总人口|总户数|户籍人口|常住人口|主要种植|主要产业|以[^，。；]{1,8}为主|"
                      r"(?:建|现|共|拥)有[^，。；]{0,12}[\d一二三四五六七八九十两][个座处]|^[^，。；]{0,8}(?:位于|地处)")
 # words of work done or planned, which a profile sentence lacks
-WORK = re.compile(r"完成|实施|新建|建成|新修|修建|改造|投入|投资|开展|硬化|铺设|安装|栽植|种植了|新增|争取|推进|启动|"
-                  r"打造|整治|清理|发放|落实|计划|力争|拟|将")
+WORK = re.compile(r"完成|实施|新建|建成|新修|修建|新打|新铺|新栽|改造|投入|投资|开展|硬化|铺设|安装|栽植|种植了|新增|争取|"
+                  r"推进|启动|打造|整治|清理|发放|落实|修复|维修|创建|举办|成立|引进|流转|计划|力争|拟|将")
 # categories that count what a place has rather than work done (猪存栏12700头)
 STATE_CATEGORIES = {"livestock-inventory"}
 LEAD = -2      # the list id of a village carried from the head of its paragraph
