@@ -163,7 +163,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                                                      "count": None})
 
         # a list of villages takes the kinds of work named from it up to the next list in
-        # its clause; failing that, those of its clause; failing that, the statement's.
+        # its clause; failing that, those after it in its clause, then those of the clauses
+        # that follow (…等五个自然村落，改造公厕29座), then the rest of its own clause, then
+        # the clause before it; failing all, the statement's.
         # A bare name (no suffix, no list) takes only what its own phrase names.
         groups_of: dict[object, list[Mention]] = {}
         bare_key = None
@@ -181,9 +183,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             if grp[0].list_id == LEAD or (grp[0].start == 0 and grp[0].name == lead and len(ordered) == 1):
                 targets = cats      # the paragraph's own village: every work its statement names
             elif grp[0].strong:
-                targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, a, b)
+                targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, grp[0].start, b)
                            or next((_cats_in(hits, x, y) for x, y in clauses if x >= b
-                                    and _cats_in(hits, x, y)), None)
+                                    and _cats_in(hits, x, y)), None) or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a
                                     and _cats_in(hits, x, y)), None) or cats)
             else:
