@@ -128,3 +128,12 @@ def test_the_web_page_around_a_report_is_kept_out_of_its_text_but_remembered():
     # one traditional character is not a traditional text: the gloss goes, the character stays
     assert r.text == "松岭乡2021年工作总结\n鄉村道路硬化6公里，河道清理沟渠3公里。\n"
     assert r.meta["page"] == ["当前位置：首页 > 乡镇动态 > 工作总结", "发布时间：2022-01-10  阅读量：318", "- 1 -"]
+
+
+def test_page_lines_of_news_sites_are_clutter():
+    raw = ("您所在的位置:首页>>新闻中心>>县区新闻>>正文\n红岭乡整修乡村道路(图)\n"
+           "(2013-12-13 10:41:42)  来源:县委宣传部   打印本页\n2025年03月22日 星期六\n"
+           "2019-05-08 09:30\n近日，红岭乡整修乡村道路12公里。\n")
+    r = report_from_text("x.txt", raw)
+    assert r.text == "红岭乡整修乡村道路(图)\n近日，红岭乡整修乡村道路12公里。\n"
+    assert len(r.meta["page"]) == 4

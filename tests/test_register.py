@@ -157,3 +157,19 @@ def test_reading_with_the_register_finds_the_township_and_its_bare_villages():
     plain = extract(report)
     assert plain[0]["township"] in (None, "开元镇")      # named once, beside a neighbour: rules may abstain
     assert not {v for a in plain[1:] for v in a["villages"]} - {"西念子町", "大杨庄", "东忽", "杨家庄屯"}
+
+
+def test_the_county_the_text_writes_before_its_township_wins_over_an_older_register():
+    """The register (2021) puts 樟木镇 in 福绵区 and 聂拉木县; a report may say 覃塘区樟木镇.
+    The county is read as written, and the township is then left unlinked, with the reason."""
+    from govkg.extract import extract
+    from govkg.ingest import report_from_text
+    from govkg.register import link_facts
+
+    text = ("樟木镇2024年上半年工作总结\n3月6日，覃塘区樟木镇第三届人民代表大会第七次会议召开。\n"
+            "上半年樟木镇新修村屯道路8公里。\n")
+    report = report_from_text("zhangmu.txt", text)
+    register = Register()
+    facts = link_facts(extract(report, register=register), report.text, register)
+    assert (facts[0]["township"], facts[0]["county"]) == ("樟木镇", "覃塘区")
+    assert "the text says 覃塘区" in facts[0]["register"]["reason"]

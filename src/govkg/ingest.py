@@ -202,9 +202,9 @@ _DEBRIS_LINES = re.compile(r"^\s*(?:本文档)?(?:编辑|修改|打开|文档)�
 # Reports saved from government and document sites carry the page around them: breadcrumbs,
 # article fields, page numbers, download and share prompts.  Each is a whole line.
 _CLUTTER_LINES = [re.compile(p) for p in (
-    r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|所在位置)\s*[:：]",
+    r"^\s*(?:当前位置|您的位置|你的位置|您现在的位置|您所在的位置|所在的?位置)\s*[:：]",
     r"^\s*(?:首页|网站首页|主页)\s*(?:[>＞»›→/|]|&gt;)",
-    r"(?:[>＞»›]\s*[^>＞»›\n]{1,20}){3,}$",                   # a > b > c > d: a breadcrumb
+    r"(?:[>＞»›]+\s*[^>＞»›\n]{1,20}){3,}$",                  # a > b > c > d, a>>b>>c: a breadcrumb
     r"^\s*(?:[-—–_]\s*)?\d{1,4}\s*(?:[-—–_]\s*)?$",            # - 1 -, 12
     r"^\s*第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?\s*$",
     r"^\s*\d{1,4}\s*/\s*\d{1,4}\s*$",                          # 1 / 4
@@ -212,9 +212,11 @@ _CLUTTER_LINES = [re.compile(p) for p in (
     r"^\s*(?:全文预览已结束|下载本文档|点击下载|查看全文|展开全文|阅读全文|上一篇|下一篇|分享到|打印本页|关闭窗口|返回顶部|"
     r"版权说明|版权所有|免责声明|扫一扫|手机扫描|相关推荐|相关文章|猜你喜欢|本文来源|原文链接|责任编辑|本文由|来源\s*[:：]\s*\S{0,30}$)",
     r"^\s*(?:https?://|www\.)\S+\s*$",
+    r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?\s*星期[一二三四五六日天]\s*$",  # a page's date
+    r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*[:：]?\s*$",  # a timestamp
 )]
 # article fields (更新时间：… 阅读量：…): a short line made of two or more of them, or one of them alone
-_FIELD = re.compile(r"(?:发布时间|更新时间|发布日期|发文日期|时间|日期|来源|信息来源|作者|编辑|阅读量|阅读|浏览量|浏览次数|"
+_FIELD = re.compile(r"(?:19|20)\d{2}-\d{1,2}-\d{1,2}\s+\d{1,2}:\d{2}|(?:发布时间|更新时间|发布日期|发文日期|时间|日期|来源|信息来源|作者|编辑|阅读量|阅读|浏览量|浏览次数|"
                     r"点击数|点击量|访问量|字号|栏目|分类|供稿)\s*[:：]")
 # a pinyin gloss after a character of pages that annotate readings: 鄉(xiāng)
 _PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zü]*[)）]")

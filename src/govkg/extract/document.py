@@ -151,6 +151,7 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
     return info
 
 
+HEADLINE = re.compile(r"^[^：:，,。]{2,16}[：:]")
 NEWS = re.compile(r"本报讯|本网讯|记者|通讯员|(?:日|月)电[）)]?|[（(]通讯员")
 
 
@@ -164,10 +165,13 @@ def _kind(text: str, lines: list[str], titles: list[str]) -> str:
             break
     if titles and kind == "work-plan" and any(re.search(r"总结|汇报|回顾", t) for t in titles):
         kind = "work-summary"
+    if titles and kind == "work-plan" and HEADLINE.match(titles[0]):
+        kind = "other"      # 陇县河北镇：坚持“1234”工作思路…: a news headline, not a plan
     if kind == "other" and not NEWS.search(text[:400]):
         # a plan's words (工作思路, 安排) stand in every body: only a review or a report is
-        # read from the head of a text without a title
-        head = "\n".join(lines[:5])
+        # read from the head of a text without a title, and not from a title it quotes
+        # (听取和审议了《镇人民政府工作报告》)
+        head = re.sub(r"《[^》]*》", "", "\n".join(lines[:5]))
         for k, pat in KIND_PATTERNS[:2]:
             if pat.search(head):
                 kind = k
@@ -268,8 +272,21 @@ def _register_county(text: str, township: str, places) -> str | None:
                 seen[written] = seen.get(written, 0.0) + bonus
                 break
     if not seen:
-        return None
+        return _county_before(text, township, places)
     return max(seen, key=lambda n: (seen[n], len(n)))
+
+
+def _county_before(text: str, township: str, places) -> str | None:
+    """A county-level name written right before the township (覃塘区樟木镇) that is a county
+    of the register, though the register puts the township elsewhere: the text is the
+    authority on where its township lies (the register may predate a change)."""
+    for m in re.finditer(re.escape(township), text):
+        run = run_before(text, m.start(), 9)
+        for k in range(len(run), 1, -1):
+            written = run[-k:]
+            if re.search(r"(?:自治旗|自治县|旗|县|区|市)$", written) and _a_register_county(written, places):
+                return written
+    return None
 
 
 def _a_register_county(written: str, places) -> bool:
@@ -327,7 +344,7 @@ def _page_date(page: list[str]) -> str | None:
     return None
 
 
-YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:全)?年(?!\d)")
+YEAR = re.compile(r"((?:19|20)\d{2})\s*(?:全)?年")
 
 
 def _report_period(text: str, titles: list[str], info: DocInfo) -> str | None:
@@ -337,6 +354,11 @@ def _report_period(text: str, titles: list[str], info: DocInfo) -> str | None:
     review = re.search(r"((?:19|20)\d{2})\s*年(?:工作|重点工作)?(?:回顾|总结|完成情况)", text)
     if info.kind == "government-work-report" and review:
         return review.group(1)
+    if info.kind == "government-work-report":
+        # a congress hears the report of year Y early in Y: 2021年政府工作报告 reviews 2020
+        m = next((PERIOD_IN_TITLE.search(t) for t in titles if PERIOD_IN_TITLE.search(t)), None)
+        if m and not m.group(2) and re.search(rf"{int(m.group(1)) - 1}\s*年", text):
+            return str(int(m.group(1)) - 1)
     for t in titles:
         m = PERIOD_IN_TITLE.search(t)
         if m:
@@ -351,13 +373,13 @@ def _report_period(text: str, titles: list[str], info: DocInfo) -> str | None:
     m = re.search(r"((?:19|20)\d{2})\s*年\s*(?:度)?\s*(上半年|下半年)?\s*(?:工作|重点工作)", text)
     if m:
         return _period(m.group(1), m.group(2) or half)
-    years: dict[str, int] = {}
-    first_half = text[: max(400, len(text) // 2)]
-    for y in YEAR.finditer(first_half):
-        if not re.match(r"\s*(?:计划|目标|力争|将|要)", first_half[y.end():y.end() + 4]):
-            years[y.group(1)] = years.get(y.group(1), 0) + 1
-    if years:
-        return _period(max(years, key=lambda y: (years[y], -first_half.find(y))), half)
+    for part in (text[: max(400, len(text) // 2)], text):
+        years: dict[str, int] = {}
+        for y in YEAR.finditer(part):
+            if not re.match(r"\s*(?:计划|目标|力争|将|要)", part[y.end():y.end() + 4]):
+                years[y.group(1)] = years.get(y.group(1), 0) + 1
+        if years:
+            return _period(max(years, key=lambda y: (years[y], -part.find(y))), half)
     if info.date:
         return info.date[:4]
     return None
