@@ -203,7 +203,14 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                     if mn.count and g["count"] is None:
                         g["count"] = mn.count
         for q in quantities:
-            h = _nearest(hits, q.start, clauses[clause_index(q.start)])
+            clause = clauses[clause_index(q.start)]
+            h = _nearest(hits, q.start, clause)
+            if not any(clause[0] <= x.start < clause[1] for x in hits):
+                # a clause that names its work only by a weak word (硬化湾间道路1500余米) keeps
+                # its figure, rather than lending it to a strong word of another clause
+                own = [x for x in category_hits(st.text, lex, keep_weak=True)
+                       if x.weak and clause[0] <= x.start < min(clause[1], q.start + 1)]
+                h = max(own, key=lambda x: x.start) if own else h
             if h is None:
                 continue
             item = {"value": q.value, "unit": q.unit}

@@ -57,12 +57,12 @@ class Hit:
     weak: bool
 
 
-def category_hits(text: str, lex: Lexicon) -> list[Hit]:
-    """Category terms in a statement; weak terms are dropped when a strong one is present,
-    and a domain is dropped when one of its own leaves is present."""
+def category_hits(text: str, lex: Lexicon, keep_weak: bool = False) -> list[Hit]:
+    """Category terms in a statement; weak terms are dropped when a strong one is present
+    (unless ``keep_weak``), and a domain is dropped when one of its own leaves is present."""
     hits = [Hit(m.start(), m.end(), cid, weak)
             for m in lex.pattern.finditer(text) for cid, weak in lex.term_cat[m.group(0)]]
-    if any(not h.weak for h in hits):
+    if not keep_weak and any(not h.weak for h in hits):
         hits = [h for h in hits if not h.weak]
     leaves_parents = {lex.categories[h.category].parent for h in hits}
     return [h for h in hits if h.category not in leaves_parents]

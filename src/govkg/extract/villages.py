@@ -178,6 +178,8 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                 names.append((Mention(a + off, a + off + len(name), name, True, list_no, count,
                                       _written_suffix(text, a + off + len(name)) or suf),
                               bounded, own_suffix))
+        if len(names) == 1 and count and not mk.group("deng") and names[0][0].name not in registered:
+            continue       # 山后3个嘎查村, 沿河5个村: an area and its count, not a list of villages
         single = len(names) <= 1 and not marked
         for mention, bounded, own_suffix in names if last_ok else []:
             name = mention.name
