@@ -39,7 +39,7 @@ __all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits",
            "village_mentions"]
 
 
-ADMINISTERS = re.compile(r"(?:下辖|辖有|管辖|辖(?!区|内))[^，,。；;]{0,60}?(?:个|两个|几个)?(?:行政村|村委会|嘎查村|嘎查|村|社区)")
+ADMINISTERS = re.compile(r"(?:下辖|辖有|管辖|辖(?!区|内))[^，,。；;]{0,60}?(?:行政村|村委会|嘎查村|嘎查|村|社区)[^，,。；;]*")
 # a place's profile: its area, population, main crops, what it has (概况)
 PROFILE = re.compile(r"总面积|耕地面积|林地面积|草场面积|总人口|总户数|户籍人口|常住人口|主要种植|主要产业|以[^，。；]{1,8}为主|"
                      r"(?:建|现|共|拥)有[^，。；]{0,12}[\d一二三四五六七八九十两][个座处]|^[^，。；]{0,8}(?:位于|地处)")

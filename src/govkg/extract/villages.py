@@ -214,6 +214,8 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                     continue
                 if re.match(r"镇|乡|苏木|旗|县|街道", text[b:b + 2]):
                     continue
+                if re.search(r"(?:村|嘎查)$", text[:a]) and k not in registered:
+                    continue   # 湾岛村礼仪口: a place inside the village just named
                 found[a] = Mention(a, b, k, False)
                 taken.append((a, b))
     return sorted(found.values(), key=lambda m: m.start)
