@@ -143,6 +143,8 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
         info.county = _rule_county(text, lines, title_county)
         if info.county and places is not None and not _a_register_county(info.county, places):
             info.county = None      # 喜迎七十周年县庆, 红旗: no county of the register
+    if not info.county and info.township:
+        info.county = _county_before(text, info.township, places)
     info.date = _date(text, lines) or _page_date(page)
     info.period = _report_period(text, titles, info)
     m = DOCNUM.search(text[:3000])
@@ -277,11 +279,18 @@ def _register_county(text: str, township: str, places) -> str | None:
 
 
 def _county_before(text: str, township: str, places) -> str | None:
-    """A county-level name written right before the township (覃塘区樟木镇) that is a county
-    of the register, though the register puts the township elsewhere: the text is the
-    authority on where its township lies (the register may predate a change)."""
+    """A county-level name written right before the township (覃塘区樟木镇, 迁安市阎家店乡): with
+    the register, one of its counties, though the register may put the township elsewhere
+    (the text is the authority on where its township lies, and the register may predate a
+    change); without it, the shortest unit the words before the township end in."""
     for m in re.finditer(re.escape(township), text):
         run = run_before(text, m.start(), 9)
+        if places is None:
+            # rules alone: the shortest county-level unit that ends right before the township
+            found = re.search(rf"(?:[{CJK}]{{2,7}}?(?:自治旗|自治县)|[{CJK}]{{2,4}}?[旗县区市])$", run)
+            if found and not STOCK_STEM.search(found.group(0)[:-1]):
+                return found.group(0)
+            continue
         for k in range(len(run), 1, -1):
             written = run[-k:]
             if re.search(r"(?:自治旗|自治县|旗|县|区|市)$", written) and _a_register_county(written, places):

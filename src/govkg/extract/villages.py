@@ -14,6 +14,11 @@ NOT_AFTER_GACHA = set("干支集民级两党书")
 MARKER_BEFORE = re.compile(
     rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的)?$")
 DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
+# a village's trade written between its name and 村 (照庄养牛大村, 文家川养羊大村)
+TRADE_TAIL = re.compile(r"(?:养[牛羊猪鸡鸭鹅鱼蜂兔]|养殖|种植|蔬菜|林果|果品|旅游|电商)(?:大|专业|示范|特色|重点)?$")
+# what a statement says before a list's first name when a 、 list runs on from it
+# (党委、政府在对圃田村、河沟王村): 在/对 after two characters or more start the name
+ITEM_LEAD = re.compile(r"^.{2,}?(?:在对|在|对|向|给)(?=.{2,}$)")
 
 
 @dataclass(frozen=True)
@@ -43,13 +48,17 @@ LEAD_AFTER = re.compile(r"[，,：:（(]|位于|地处|积极|坚持|按照|通�
 
 
 def _bad_name(name: str) -> bool:
-    return name in BOUNDARY or name in LEADING or name[-1] in "和及与的了是为在对将把等并入进到出"
+    return (name in BOUNDARY or name in LEADING or name[-1] in "和及与的了是为在对将把等并入进到出"
+            or any(name.startswith(w) for w in BOUNDARY if len(w) >= 2))      # 涉及柳
 
 
 def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, bool]]:
     """Names in one list item (route items 'A至B' give two); offsets relative to raw.
     Each comes with whether a word to its left bounds it."""
     raw = DIRECTION_TAIL.sub("", raw)
+    trade = TRADE_TAIL.search(raw)
+    if trade and not re.search(r"个", raw[:trade.start()]):
+        raw = raw[:trade.start()]      # but 4个肉羊养殖专业村 is a count of villages, not a name
     sm = re.search(r"(?:嘎查村|嘎查|村委会|行政村|村)$", raw)
     if sm and sm.start() >= 2:
         raw = raw[:sm.start()]
@@ -65,7 +74,8 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
         if i == 0 and first:
             name, o, bounded = _cut_left(p2, known)
         else:
-            name = _strip_leading(p2)
+            lead = ITEM_LEAD.match(p2)
+            name = _strip_leading(p2[lead.end():] if lead else p2)
             o, bounded = len(p2) - len(name), True
         if _name_like(name) and not _bad_name(name):
             out.append((name, off + o, bounded))
