@@ -48,6 +48,8 @@ WORK = re.compile(r"完成|实施|新建|建成|新修|修建|新打|新铺|新�
                   r"推进|启动|打造|整治|清理|发放|落实|修复|维修|创建|举办|成立|引进|流转|计划|力争|拟|将")
 # categories that count what a place has rather than work done (猪存栏12700头)
 STATE_CATEGORIES = {"livestock-inventory"}
+# words that introduce a list of villages as the places of work named before them
+INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布在|分布于|惠及|落户|落地)[^，,。；;]{0,12}$")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
 
@@ -163,9 +165,10 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                                                      "count": None})
 
         # a list of villages takes the kinds of work named from it up to the next list in
-        # its clause; failing that, those after it in its clause, then those of the clauses
-        # that follow (…等五个自然村落，改造公厕29座), then the rest of its own clause, then
-        # the clause before it; failing all, the statement's.
+        # its clause; failing that, those after it in its clause; those before it when a
+        # word such as 涉及 introduces it (高标准农田项目区涉及伊家、前刘等四个村); those of the
+        # clauses that follow (…等五个自然村落，改造公厕29座); the rest of its own clause; the
+        # clause before it; failing all, the statement's.
         # A bare name (no suffix, no list) takes only what its own phrase names.
         groups_of: dict[object, list[Mention]] = {}
         bare_key = None
@@ -183,7 +186,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             if grp[0].list_id == LEAD or (grp[0].start == 0 and grp[0].name == lead and len(ordered) == 1):
                 targets = cats      # the paragraph's own village: every work its statement names
             elif grp[0].strong:
+                intro = INTRO_BEFORE.search(st.text, a, grp[0].start)
                 targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, grp[0].start, b)
+                           or (intro and _cats_in(hits, a, grp[0].start))
                            or next((_cats_in(hits, x, y) for x, y in clauses if x >= b
                                     and _cats_in(hits, x, y)), None) or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a

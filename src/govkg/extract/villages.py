@@ -49,6 +49,7 @@ LEAD_AFTER = re.compile(r"[，,：:（(]|位于|地处|积极|坚持|按照|通�
 
 def _bad_name(name: str) -> bool:
     return (name in BOUNDARY or name in LEADING or name[-1] in "和及与的了是为在对将把等并入进到出"
+            or name[0] in "了的着"
             or any(name.startswith(w) for w in BOUNDARY if len(w) >= 2))      # 涉及柳
 
 
@@ -110,6 +111,8 @@ def _split_conjunctions(text: str, items: list[tuple[int, int]], known: set[str]
         raw = text[a:b]
         cut = None
         for m in re.finditer(r"[和及与]", raw):
+            if raw[max(0, m.start() - 1):m.end()] in ("涉及", "以及", "普及", "危及", "波及", "惠及"):
+                continue       # 涉及伊家: a word, not a conjunction
             left, right = raw[:m.start()], raw[m.end():]
             if (a, b) == items[0]:
                 # what precedes the first item (在, 实施, …) is not part of its name
