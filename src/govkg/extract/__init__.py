@@ -207,15 +207,15 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                         g["forms"].append(mn.name + (mn.suffix or _written_suffix(st.text, mn.end)))
                     if mn.count and g["count"] is None:
                         g["count"] = mn.count
+        all_hits = category_hits(st.text, lex, keep_weak=True) if quantities else None
         for q in quantities:
             clause = clauses[clause_index(q.start)]
-            h = _nearest(hits, q.start, clause)
-            if not any(clause[0] <= x.start < clause[1] for x in hits):
-                # a clause that names its work only by a weak word (硬化湾间道路1500余米) keeps
-                # its figure, rather than lending it to a strong word of another clause
-                own = [x for x in category_hits(st.text, lex, keep_weak=True)
-                       if x.weak and clause[0] <= x.start < min(clause[1], q.start + 1)]
-                h = max(own, key=lambda x: x.start) if own else h
+            # a figure belongs to the work its own phrase names before it (道路硬化7.3公里、
+            # 道路亮化7.8公里), even by a weak word; else to the nearest work of its clause
+            phrase_start = max(clause[0], st.text.rfind("、", clause[0], q.start) + 1)
+            own = [x for x in (all_hits if all_hits is not None else hits)
+                   if phrase_start <= x.start and x.end <= q.start]
+            h = max(own, key=lambda x: x.start) if own else _nearest(hits, q.start, clause)
             if h is None:
                 continue
             item = {"value": q.value, "unit": q.unit}
