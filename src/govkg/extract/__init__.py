@@ -80,7 +80,7 @@ def _nearest(hits: list[Hit], pos: int, clause: tuple[int, int]) -> Hit | None:
 
 def _village_count_quantity(text: str, q) -> bool:
     return q.unit == "piece" and re.match(
-        r"(?:重点|脱贫|贫困|示范|非脱贫|行政)?(?:嘎查村|嘎查|村|行政村|社区)", text[q.end:]) is not None \
+        r"(?:重点|脱贫|贫困|示范|非脱贫|行政|自然)?(?:嘎查村|嘎查|村|行政村|社区)", text[q.end:]) is not None \
         or re.search(r"[\d" + CN_NUM_CHARS + r"]+(?:嘎查村|嘎查|村)$", q.raw) is not None
 
 

@@ -9,10 +9,10 @@ from .names import BOUNDARY, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, _
 from .segment import Statement
 
 V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社区|村")
-NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内干两支书主部组")
+NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内干支书主部组")
 NOT_AFTER_GACHA = set("干支集民级两党书")
 MARKER_BEFORE = re.compile(
-    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的)?$")
+    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|标准化|规范化|高标准|(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的)?$")
 DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
 # a village's trade written between its name and 村 (照庄养牛大村, 文家川养羊大村)
 TRADE_TAIL = re.compile(r"(?:养[牛羊猪鸡鸭鹅鱼蜂兔]|养殖|种植|蔬菜|林果|果品|旅游|电商)(?:大|专业|示范|特色|重点)?$")
@@ -48,9 +48,9 @@ LEAD_AFTER = re.compile(r"[，,：:（(]|位于|地处|积极|坚持|按照|通�
 
 
 def _bad_name(name: str) -> bool:
-    return (name in BOUNDARY or name in LEADING or name[-1] in "和及与的了是为在对将把等并入进到出"
+    return (name in BOUNDARY or name in LEADING or name[-1] in "和及与的了是为在对将把等并入到出"
             or name[0] in "了的着"
-            or any(name.startswith(w) for w in BOUNDARY if len(w) >= 2))      # 涉及柳
+            or any(name.startswith(w) or name.endswith(w) for w in BOUNDARY if len(w) >= 2))  # 涉及柳, 持续推进
 
 
 def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, bool]]:
@@ -155,8 +155,8 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
     for m in V_SUFFIX.finditer(text):
         s, suf = m.start(), m.group(0)
         after = text[m.end():m.end() + 2]
-        if suf == "村" and after[:1] in NOT_AFTER_CUN:
-            continue
+        if suf == "村" and (after[:1] in NOT_AFTER_CUN or after == "两委"):
+            continue       # 村民, 村级, 村两委…: words about villages, not a village's name
         if suf == "村" and text[s - 1:s] in "通进入" and re.match(r"[^，,。；;、]{0,10}?(?:道|公路|路)", text[m.end():]):
             continue        # 通村道路, 进村公路, 至田湾通村4.75公里道路: roads to villages, not a village
         if suf.startswith("嘎查") and after[:1] in NOT_AFTER_GACHA:
