@@ -50,6 +50,8 @@ WORK = re.compile(r"完成|实施|新建|建成|新修|修建|新打|新铺|新�
 STATE_CATEGORIES = {"livestock-inventory"}
 # words that introduce a list of villages as the places of work named before them
 INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布在|分布于|惠及|落户|落地)[^，,。；;]{0,12}$")
+# what may stand before a paragraph's own village: nothing, or the places above it (霸州市辛章办事处策城一村…)
+PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|盟|州|县|区|旗|镇|乡|街道|办事处|苏木))*")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
 
@@ -123,7 +125,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             mentions = [mn for mn in mentions if not any(a <= mn.start < b for a, b in admin)]
         if _starts_line(text, st.start):
             # a paragraph that opens with a village (小营子村积极…, 1、红石村：…) is about it
-            lead = next((m.name for m in mentions if m.start == 0 and m.strong), None)
+            lead = next((m.name for m in mentions if m.strong and PLACE_PREFIX.fullmatch(st.text[:m.start])),
+                        None)
         if PROFILE.search(st.text) is not None and WORK.search(st.text) is None:
             # 耕地总面积2400亩，主要种植玉米; 该嘎查建有党支部1个: what a place has, not work done
             # in it.  Only a category that is itself a state (存栏) is read from it, township-wide.
@@ -183,7 +186,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         for gi, grp in enumerate(ordered):
             a, b = clauses[clause_index(grp[0].start)]
             nxt = next((g[0].start for g in ordered[gi + 1:] if a <= g[0].start < b), b)
-            if grp[0].list_id == LEAD or (grp[0].start == 0 and grp[0].name == lead and len(ordered) == 1):
+            if grp[0].list_id == LEAD or (grp[0].name == lead and len(ordered) == 1
+                                          and PLACE_PREFIX.fullmatch(st.text[:grp[0].start])):
                 targets = cats      # the paragraph's own village: every work its statement names
             elif grp[0].strong:
                 intro = INTRO_BEFORE.search(st.text, a, grp[0].start)

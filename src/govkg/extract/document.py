@@ -13,6 +13,7 @@ COUNTY_SUFFIX = r"(?:自治旗|自治县|旗|县|区|市)"
 # a county-level unit (or a city, or a league) written before a township's name
 LEADING_UNIT = re.compile(rf"^([{CJK}]{{1,7}}?(?:自治旗|自治县|旗|县|区|市|盟))([{CJK}]{{2,8}}{TOWN_SUFFIX})$")
 GENERIC_TOWN_STEMS = {"全", "我", "本", "该", "各", "乡", "城", "集", "村", "小城", "重点", "建制",
+                      "农村", "主要", "城市", "村内", "集镇", "城区", "村庄", "大街", "背街", "镇区", "社区",
                       "特色小", "市", "邻", "外", "全乡", "巴", "各乡", "乡村", "城乡"}
 
 KIND_PATTERNS = [
@@ -181,7 +182,7 @@ def _kind(text: str, lines: list[str], titles: list[str]) -> str:
     return kind
 
 
-TOWN_OCCURRENCE = re.compile(r"街道办事处|街道|苏木|镇(?![长委])|乡(?![镇村亲土贤愁情风长里])")
+TOWN_OCCURRENCE = re.compile(r"街道办事处|街道|办事处|苏木|镇(?![长委])|乡(?![镇村亲土贤愁情风长里])")
 # register townships whose names are also common words: only a title or a 人民政府 line names them
 COMMON_TOWN_NAMES = {"城镇", "小城镇", "中心镇", "新镇", "中心乡", "东街道", "城关镇"}
 STRONG_AFTER = re.compile(rf"人民政府|党委|政府|第[{CN_NUM_CHARS}]+届|人大|\d{{4}}年|(?:上|下)半年|工作总结")
@@ -230,6 +231,10 @@ def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None
         if name and len(name) <= 12 and re.sub(TOWN_SUFFIX + "$", "", name) not in GENERIC_TOWN_STEMS \
                 and not re.search(r"\d", name) and not _stock(name):
             return name, title_county
+    office = OFFICE_AFTER_COUNTY.search(text)
+    if office and not _stock(office.group(2)):
+        # 霸州市辛章办事处: a sub-district office named after its county-level city
+        return office.group(2), office.group(1)
     support = _name_support(text, TOWN_SUFFIX + r"(?![长委镇村])", GENERIC_TOWN_STEMS)
     support = {_drop_leading_unit(re.sub(r"^.*年", "", n)): c for n, c in support.items()}
     support = {n: c for n, c in support.items() if len(n) > 2 and not _stock(n)}
@@ -247,8 +252,11 @@ def _drop_leading_unit(name: str) -> str:
     return name
 
 
+OFFICE_AFTER_COUNTY = re.compile(rf"([{CJK}]{{2,6}}?(?:市|县|区|旗))((?!街道)[{CJK}]{{2,4}}?办事处)")
+
+
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
-STOCK_STEM = re.compile(r"[我本该各]|.镇|代表|^在|^将|^现|^由|乡$|秀$")
+STOCK_STEM = re.compile(r"[我本该各的是给以]|成立|组织|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
 
 
 def _stock(name: str) -> bool:

@@ -171,6 +171,11 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             count = int(n) if n.isdigit() else chinese_to_number(n)
         end = s - (len(mk.group(0)) if marked else 0)
         items = _split_conjunctions(text, _list_items(text, end), known, marked)
+        if marked and not mk.group("deng") and not mk.group(0).endswith("个") \
+                and not mk.group("n").isdigit() and len(items) < 2:
+            # 策城一村: a numeral that ends one name, not the count of a list (圃田、河沟王两村)
+            marked, count, end = False, None, s
+            items = _split_conjunctions(text, _list_items(text, end), known, marked)
         if not items:
             continue
         list_no += 1
