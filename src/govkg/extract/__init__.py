@@ -197,6 +197,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                                     and _cats_in(hits, x, y)), None) or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a
                                     and _cats_in(hits, x, y)), None) or cats)
+                if len(ordered) == 1 and grp[0].start <= min(h.start for h in hits):
+                    # the statement's one list, named before any work: every work it names
+                    targets = sorted(set(targets) | set(_cats_in(hits, grp[0].start, len(st.text))))
             else:
                 pa = max(st.text.rfind("、", a, grp[0].start) + 1, a)
                 pb = st.text.find("、", grp[-1].end, b)
