@@ -214,7 +214,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             if registered and not in_register(name, registered) and (
                     not (own_suffix or count) or len(name) > 4 and not bounded):
                 continue   # an unregistered name the text does not mark as a village
-            if mention.start > 0 and re.search(r"(?:村|嘎查)$", text[:mention.start]) \
+            if mention.start > 0 and re.search(r"(?:村|嘎查)的?$", text[:mention.start]) \
                     and not in_register(name, registered):
                 continue   # 湾岛村礼仪口: a place inside the village just named
             if name.endswith("新") and not in_register(name, registered):
@@ -232,7 +232,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                     continue
                 if re.match(r"镇|乡|苏木|旗|县|街道", text[b:b + 2]):
                     continue
-                if re.search(r"(?:村|嘎查)$", text[:a]) and k not in registered:
+                if re.search(r"(?:村|嘎查)的?$", text[:a]) and k not in registered:
                     continue   # 湾岛村礼仪口: a place inside the village just named
                 found[a] = Mention(a, b, k, False)
                 taken.append((a, b))
