@@ -52,6 +52,7 @@ STATE_CATEGORIES = {"livestock-inventory"}
 INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布在|分布于|惠及|落户|落地)[^，,。；;]{0,12}$")
 # what may stand before a paragraph's own village: nothing, or the places above it (霸州市辛章办事处策城一村…)
 PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|盟|州|县|区|旗|镇|乡|街道|办事处|苏木))*")
+NARRATION = re.compile(r"记者|我们看到|映入眼帘|一行(?:听取|查看|实地)|走进[^，,。]{0,12}村")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
 
@@ -127,6 +128,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             # a paragraph that opens with a village (小营子村积极…, 1、红石村：…) is about it
             lead = next((m.name for m in mentions if m.strong and PLACE_PREFIX.fullmatch(st.text[:m.start])),
                         None)
+        if NARRATION.search(st.text):
+            continue    # 记者走进…, 告诉记者, 验收组一行查看了…: a reporter's scene, not a report of work
         if PROFILE.search(st.text) is not None and WORK.search(st.text) is None:
             # 耕地总面积2400亩，主要种植玉米; 该嘎查建有党支部1个: what a place has, not work done
             # in it.  Only a category that is itself a state (存栏) is read from it, township-wide.
