@@ -18,7 +18,7 @@ DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周�
 TRADE_TAIL = re.compile(r"(?:养[牛羊猪鸡鸭鹅鱼蜂兔]|养殖|种植|蔬菜|林果|果品|旅游|电商)(?:大|专业|示范|特色|重点)?$")
 # what a statement says before a list's first name when a 、 list runs on from it
 # (党委、政府在对圃田村、河沟王村): 在/对 after two characters or more start the name
-ITEM_LEAD = re.compile(r"^.{2,}?(?:在对|在|对|向|给)(?=.{2,}$)")
+ITEM_LEAD = re.compile(r"^.{2,}?(?:在对|在|对|向|给|根据|按照|通过|针对|依托|围绕)(?=.{2,}$)")
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,10 @@ def _bad_name(name: str) -> bool:
             or any(name.startswith(w) or name.endswith(w) for w in BOUNDARY if len(w) >= 2))  # 涉及柳, 持续推进
 
 
-def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, bool]]:
+def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, bool, bool]]:
     """Names in one list item (route items 'A至B' give two); offsets relative to raw.
-    Each comes with whether a word to its left bounds it."""
+    Each comes with whether a word to its left bounds it, and whether a suffix is its own
+    (the start of a route A至B村 has none)."""
     raw = DIRECTION_TAIL.sub("", raw)
     trade = TRADE_TAIL.search(raw)
     if trade and not re.search(r"个", raw[:trade.start()]):
@@ -79,7 +80,9 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
             name = _strip_leading(p2[lead.end():] if lead else p2)
             o, bounded = len(p2) - len(name), True
         if _name_like(name) and not _bad_name(name):
-            out.append((name, off + o, bounded))
+            # a route's start carries no suffix of its own (左右礼仪口至花罗村) unless written
+            suffixed = i == len(parts) - 1 or p2 != p
+            out.append((name, off + o, bounded, suffixed))
     return out
 
 
@@ -155,7 +158,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
     for m in V_SUFFIX.finditer(text):
         s, suf = m.start(), m.group(0)
         after = text[m.end():m.end() + 2]
-        if suf == "村" and (after[:1] in NOT_AFTER_CUN or after == "两委"):
+        if suf == "村" and (after[:1] in NOT_AFTER_CUN or after in ("两委", "共富", "振兴")):
             continue       # 村民, 村级, 村两委…: words about villages, not a village's name
         if suf == "村" and text[s - 1:s] in "通进入" and re.match(r"[^，,。；;、]{0,10}?(?:道|公路|路)", text[m.end():]):
             continue        # 通村道路, 进村公路, 至田湾通村4.75公里道路: roads to villages, not a village
@@ -192,10 +195,10 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                 break              # a list stops at the first item that is not a name
             own_suffix = (idx == len(items) - 1 and not marked) or \
                 re.search(r"(?:嘎查村|嘎查|村)$", DIRECTION_TAIL.sub("", text[a:b])) is not None
-            for name, off, bounded in item:
+            for name, off, bounded, suffixed in item:
                 names.append((Mention(a + off, a + off + len(name), name, True, list_no, count,
                                       _written_suffix(text, a + off + len(name)) or suf),
-                              bounded, own_suffix))
+                              bounded, own_suffix and suffixed))
         if len(names) == 1 and count and not mk.group("deng") and names[0][0].name not in registered:
             continue       # 山后3个嘎查村, 沿河5个村: an area and its count, not a list of villages
         single = len(names) <= 1 and not marked
