@@ -110,12 +110,15 @@ class Register:
 
     def townships(self, name: str) -> list[Entry]:
         """Register townships of this name (or the same stem: 花胡硕苏木 ~ 花胡硕苏木乡)."""
-        towns = _index(self.source)[0]
-        exact = towns.get(name, [])
+        exact = _index(self.source)[0].get(name, [])
         if exact:
             return exact
         stem = T_SUFFIX.sub("", name)
-        return [e for n, es in towns.items() if T_SUFFIX.sub("", n) == stem for e in es] if stem else []
+        return list(_towns_by_stem(self.source).get(stem, [])) if stem else []
+
+    def is_county(self, written: str) -> bool:
+        """Whether a county-level name as written (科左中旗, 覃塘区) is one of the register's."""
+        return _is_county(self.source, written)
 
     def is_township(self, name: str) -> bool:
         """Whether the register has a township of this name (街道 ~ 街道办事处, 苏木 ~ 苏木乡).
@@ -142,6 +145,20 @@ class Register:
 
 def _canonical_town(name: str) -> str:
     return re.sub(r"(?:街道办事处|办事处)$", "街道", re.sub(r"苏木乡$", "苏木", name))
+
+
+@lru_cache(maxsize=4)
+def _towns_by_stem(source: str) -> dict[str, list[Entry]]:
+    """Townships by their name without its suffix (花胡硕 for 花胡硕苏木 and 花胡硕苏木乡)."""
+    out: dict[str, list[Entry]] = {}
+    for n, es in _index(source)[0].items():
+        out.setdefault(T_SUFFIX.sub("", n), []).extend(es)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _is_county(source: str, written: str) -> bool:
+    return any(county_matches(written, c.name) for c in _index(source)[1])
 
 
 @lru_cache(maxsize=4)
@@ -302,7 +319,7 @@ def link_village(name: str, written: str, villages: list[Entry], also_written: s
     if found:
         return found
     if len(name) >= 2:
-        found = settle([v for s, v in by_stem if s.startswith(name)], 0.9, f"abbreviation of the register name")
+        found = settle([v for s, v in by_stem if s.startswith(name)], 0.9, "abbreviation of the register name")
         if found:
             return found
     py = _pinyin(name)

@@ -307,9 +307,7 @@ def _county_before(text: str, township: str, places) -> str | None:
 
 
 def _a_register_county(written: str, places) -> bool:
-    from ..register import county_matches
-
-    return any(county_matches(written, c.name) for c in places.counties())
+    return places.is_county(written)
 
 
 def _rule_county(text: str, lines: list[str], title_county: str | None) -> str | None:

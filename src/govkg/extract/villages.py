@@ -47,10 +47,13 @@ LEAD_AFTER = re.compile(r"[，,：:（(]|位于|地处|积极|坚持|按照|通�
                         r"共有|是|以|在|把|将|先后|新建|新铺|投入|投资|实施|完成|建成|争取|紧紧|抢抓")
 
 
+LONG_BOUNDARY = tuple(w for w in BOUNDARY if len(w) >= 2)
+
+
 def _bad_name(name: str) -> bool:
     return (name in BOUNDARY or name in LEADING or name[-1] in "和及与的了是为在对将把等并入到出"
             or name[0] in "了的着"
-            or any(name.startswith(w) or name.endswith(w) for w in BOUNDARY if len(w) >= 2))  # 涉及柳, 持续推进
+            or name.startswith(LONG_BOUNDARY) or name.endswith(LONG_BOUNDARY))  # 涉及柳, 持续推进
 
 
 def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, bool, bool]]:
