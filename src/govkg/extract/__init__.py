@@ -52,7 +52,8 @@ STATE_CATEGORIES = {"livestock-inventory"}
 INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布在|分布于|惠及|落户|落地)[^，,。；;]{0,12}$")
 # what may stand before a paragraph's own village: nothing, or the places above it (霸州市辛章办事处策城一村…)
 PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|盟|州|县|区|旗|镇|乡|街道|办事处|苏木))*")
-NARRATION = re.compile(r"记者|我们看到|映入眼帘|一行(?:听取|查看|实地)|走进[^，,。]{0,12}村")
+NARRATION = re.compile(r"记者(?:走进|来到|看到|实地|探访|了解到|发现)|我们看到|映入眼帘|一行(?:听取|查看|实地)|"
+                       r"走进[^，,。]{0,12}村")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
 

@@ -15,7 +15,8 @@ MARKER_BEFORE = re.compile(
     rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|标准化|规范化|高标准|(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的)?$")
 DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
 # a village's trade written between its name and 村 (照庄养牛大村, 文家川养羊大村)
-TRADE_TAIL = re.compile(r"(?:养[牛羊猪鸡鸭鹅鱼蜂兔]|养殖|种植|蔬菜|林果|果品|旅游|电商)(?:大|专业|示范|特色|重点)?$")
+TRADE_TAIL = re.compile(r"(?:养[牛羊猪鸡鸭鹅鱼蜂兔]|养殖|种植|蔬菜|林果|果品|旅游|电商)(?:大|专业|示范|特色|重点)?$"
+                        r"|(?<=..)中心$")      # 鲍店中心村: the central village of 鲍店
 # what a statement says before a list's first name when a 、 list runs on from it
 # (党委、政府在对圃田村、河沟王村): 在/对 after two characters or more start the name
 ITEM_LEAD = re.compile(r"^.{2,}?(?:在对|在|对|向|给|根据|按照|通过|针对|依托|围绕)(?=.{2,}$)")
