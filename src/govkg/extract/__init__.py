@@ -32,7 +32,7 @@ from .names import PLACEHOLDER
 from .orgs import organisations
 from .segment import ENUMERATOR, HEADING, Statement, segment
 from .status import _clause_cue, _clauses, statement_period
-from .villages import Mention, _name_like, _written_suffix, gazetteer, village_mentions
+from .villages import LABEL, LEAD_AFTER, Mention, _name_like, _written_suffix, gazetteer, village_mentions
 
 __all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits", "document_info",
            "extract", "gazetteer", "lexicon", "organisations", "segment", "statement_period",
@@ -54,7 +54,14 @@ INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布�
 PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|盟|州|县|区|旗|镇|乡|街道|办事处|苏木))*")
 NARRATION = re.compile(r"记者(?:走进|来到|看到|实地|探访|了解到|发现)|我们看到|映入眼帘|一行(?:听取|查看|实地)|"
                        r"走进[^，,。]{0,12}村")
+SUFFIX_AFTER = re.compile(r"[^，,。；;]{0,3}?(?:嘎查村|嘎查|村委会|村|社区)")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
+
+
+def _heads(text: str, pos: int) -> bool:
+    """Whether a village at ``pos`` heads its statement: nothing before it but the places
+    above it (霸州市辛章办事处策城一村…) or a short label (漂亮乡村：鲍店中心村…)."""
+    return PLACE_PREFIX.fullmatch(text[:pos]) is not None or LABEL.fullmatch(text[:pos]) is not None
 
 
 def _registered_villages(info: DocInfo, text: str, register) -> frozenset[str]:
@@ -111,7 +118,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
     # a report of one village (牛车湾村2021年工作总结) is about that village throughout
     first_line = text[:text.find("\n")]
     title_villages = {m.name for m in village_mentions(first_line, known, stem, registered=registered)
-                      if m.suffix}
+                      if m.suffix} if len(first_line) <= 60 else set()     # a title, not a page in one line
     doc_lead = next(iter(title_villages)) if len(title_villages) == 1 else None
     for st in stmts:
         hits = category_hits(st.text, lex)
@@ -125,10 +132,14 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         if admin:
             # 辖钟灵、大渔等12个村: what the township is made of, not where work was done
             mentions = [mn for mn in mentions if not any(a <= mn.start < b for a, b in admin)]
+        # a paragraph that opens with a village (小营子村积极…, 1、红石村：…) is about it, and so
+        # is what follows a sentence that opens with one, up to the next such sentence
+        heading = next((m for m in mentions if m.strong and _heads(st.text, m.start)), None)
         if _starts_line(text, st.start):
-            # a paragraph that opens with a village (小营子村积极…, 1、红石村：…) is about it
-            lead = next((m.name for m in mentions if m.strong and PLACE_PREFIX.fullmatch(st.text[:m.start])),
-                        None)
+            lead = heading.name if heading else None
+        elif heading and sum(m.list_id == heading.list_id for m in mentions) == 1 \
+                and (sfx := SUFFIX_AFTER.match(st.text, heading.end)) and LEAD_AFTER.match(st.text, sfx.end()):
+            lead = heading.name     # 鲍店中心村是…。为实现…，在中心村内完成…: still 鲍店
         if NARRATION.search(st.text):
             continue    # 记者走进…, 告诉记者, 验收组一行查看了…: a reporter's scene, not a report of work
         if PROFILE.search(st.text) is not None and WORK.search(st.text) is None:
@@ -191,7 +202,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             a, b = clauses[clause_index(grp[0].start)]
             nxt = next((g[0].start for g in ordered[gi + 1:] if a <= g[0].start < b), b)
             if grp[0].list_id == LEAD or (grp[0].name == lead and len(ordered) == 1
-                                          and PLACE_PREFIX.fullmatch(st.text[:grp[0].start])):
+                                          and _heads(st.text, grp[0].start)):
                 targets = cats      # the paragraph's own village: every work its statement names
             elif grp[0].strong:
                 intro = INTRO_BEFORE.search(st.text, a, grp[0].start)

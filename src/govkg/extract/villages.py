@@ -44,6 +44,8 @@ VERB_AFTER = re.compile(r"\d|完成|实施|建成|新建|投资|投入|建设|�
                        r"创建|推行|投产")
 
 
+# a short label before a paragraph's village: 漂亮乡村：鲍店中心村是…
+LABEL = re.compile(r"[^，,。；;：:]{1,10}[：:]")
 LEAD_AFTER = re.compile(r"[，,：:（(]|位于|地处|积极|坚持|按照|通过|立足|依托|围绕|大力|结合|今年|去年|现有|全村|"
                         r"共有|是|以|在|把|将|先后|新建|新铺|投入|投资|实施|完成|建成|争取|紧紧|抢抓")
 
@@ -212,7 +214,8 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                 # a lone suffixed word is a village only when something marks it as a
                 # name: a preposition or verb before it, or a figure or verb after it
                 # a paragraph may open with its village (小营子村积极谋划…, 红石村：…)
-                at_head = mention.start == 0 and (in_register(name, registered) or suf != "嘎查村"
+                at_head = (mention.start == 0 or LABEL.fullmatch(text[:mention.start]) is not None) and (
+                    in_register(name, registered) or suf != "嘎查村"
                                                   and LEAD_AFTER.match(text, m.end()) is not None)
                 if len(name) > 6 or not (bounded or at_head or VERB_AFTER.match(after)):
                     continue
