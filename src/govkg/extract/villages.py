@@ -12,7 +12,8 @@ V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社
 NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内干支书主部组")
 NOT_AFTER_GACHA = set("干支集民级两党书")
 MARKER_BEFORE = re.compile(
-    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|标准化|规范化|高标准|(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的)?$")
+    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|标准化|规范化|高标准|"
+    rf"(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的|(?<=个)[\u4e00-\u9fff]{{2,4}})?$")
 DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
 # a village's trade written between its name and 村 (照庄养牛大村, 文家川养羊大村)
 TRADE_TAIL = re.compile(r"(?:养[牛羊猪鸡鸭鹅鱼蜂兔]|养殖|种植|蔬菜|林果|果品|旅游|电商)(?:大|专业|示范|特色|重点)?$"
