@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..numerals import CN_NUM_CHARS, chinese_to_number
-from .names import CJK, IS_CJK, PLACEHOLDER, _cut_left, run_before
+from .names import BOUNDARY, CJK, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, run_before
 
 
 TOWN_SUFFIX = r"(?:镇|乡|苏木|街道)"
@@ -138,6 +138,8 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
         info.township = _register_township(text + "\n" + "\n".join(page), titles, places)
     if not info.township:
         info.township, title_county = _rule_township(text, titles)
+    if not info.township and places is not None:
+        info.township = _bare_register_township(text, places)
     if places is not None and info.township:
         info.county = _register_county(text + "\n" + "\n".join(page), info.township, places)
     if not info.county:
@@ -182,7 +184,7 @@ def _kind(text: str, lines: list[str], titles: list[str]) -> str:
     return kind
 
 
-TOWN_OCCURRENCE = re.compile(r"街道办事处|街道|办事处|苏木|镇(?![长委])|乡(?![镇村亲土贤愁情风长里])")
+TOWN_OCCURRENCE = re.compile(r"街道办事处|街道|办事处|苏木|镇(?![长委情域])|乡(?![镇村亲土贤愁情风长里])")
 # register townships whose names are also common words: only a title or a 人民政府 line names them
 COMMON_TOWN_NAMES = {"城镇", "小城镇", "中心镇", "新镇", "中心乡", "东街道", "城关镇"}
 STRONG_AFTER = re.compile(rf"人民政府|党委|政府|第[{CN_NUM_CHARS}]+届|人大|\d{{4}}年|(?:上|下)半年|工作总结")
@@ -219,6 +221,36 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
     return max(score, key=lambda n: (score[n], -first[n]))
 
 
+OWN_TOWN = re.compile(r"(?:我|本|全|该)(镇|乡|苏木|街道)|(镇|乡)(?:人民政府|党委|政府|人大)")
+
+
+def _bare_register_township(text: str, places) -> str | None:
+    """A township the report names only bare (建设文化万安、开放万安…; 关系枨冲全局): the
+    suffix its own phrases use (我镇, 镇人民政府) joined to a name it writes three times or
+    more, when the register knows that township.
+
+    >>> from govkg.register import Register
+    >>> _bare_register_township("镇人民政府向大会报告。枨冲全镇上下…枨冲段…枨冲有史以来。", Register())
+    '枨冲镇'
+    """
+    own = {m.group(1) or m.group(2) for m in OWN_TOWN.finditer(text)}
+    if len(own) != 1:
+        return None
+    suffix = own.pop()
+    counts: dict[str, int] = {}
+    for k in (2, 3, 4):
+        for i in range(len(text) - k + 1):
+            stem = text[i:i + k]
+            if IS_CJK.match(stem[0]) and IS_CJK.match(stem[-1]):
+                counts[stem] = counts.get(stem, 0) + 1
+    cands = [(c, len(st), st) for st, c in counts.items() if c >= 3 and st not in GENERIC_TOWN_STEMS
+             and not GENERIC.search(st) and st not in BOUNDARY and st not in LEADING
+             and not _stock(st + suffix) and places.is_township(st + suffix)]
+    if not cands:
+        return None
+    return max(cands)[2] + suffix
+
+
 def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None]:
     """(township, county written before it in the title) by rules alone: a title that opens
     with a township, then strong contexts, then support in the body."""
@@ -235,12 +267,12 @@ def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None
     if office and not _stock(office.group(2)):
         # 霸州市辛章办事处: a sub-district office named after its county-level city
         return office.group(2), office.group(1)
-    support = _name_support(text, TOWN_SUFFIX + r"(?![长委镇村])", GENERIC_TOWN_STEMS)
+    support = _name_support(text, TOWN_SUFFIX + r"(?![长委镇村情域内级街])", GENERIC_TOWN_STEMS)
     support = {_drop_leading_unit(re.sub(r"^.*年", "", n)): c for n, c in support.items()}
     support = {n: c for n, c in support.items() if len(n) > 2 and not _stock(n)}
     strong = [n for n in support if re.search(
         rf"{re.escape(n)}(?:人民政府|党委|第[{CN_NUM_CHARS}]+届|\d{{4}}年)", text)]
-    pool = strong or [n for n, c in support.items() if c >= 2]
+    pool = strong or [n for n, c in support.items() if c >= 2] or (list(support) if len(support) == 1 else [])
     if pool:
         return max(pool, key=lambda n: (support[n], len(n))), title_county
     return None, title_county
@@ -256,10 +288,12 @@ OFFICE_AFTER_COUNTY = re.compile(rf"([{CJK}]{{2,6}}?(?:市|县|区|旗))((?!街�
 
 
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
-STOCK_STEM = re.compile(r"[我本该各的是给以]|成立|组织|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
+STOCK_STEM = re.compile(r"[我本该各的是给以和在与及对]|政府|人民|党委|成立|组织|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
 
 
 def _stock(name: str) -> bool:
+    if re.search(r"[之返下回故离还]乡$", name):
+        return True         # 水果之乡, 务工返乡: a hometown, not a township
     return STOCK_STEM.search(re.sub(TOWN_SUFFIX + "$", "", name)) is not None
 
 
