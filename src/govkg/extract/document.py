@@ -288,7 +288,7 @@ OFFICE_AFTER_COUNTY = re.compile(rf"([{CJK}]{{2,6}}?(?:市|县|区|旗))((?!街�
 
 
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
-STOCK_STEM = re.compile(r"[我本该各的是给以和在与及对]|政府|人民|党委|成立|组织|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
+STOCK_STEM = re.compile(r"[我本该各的是给以和在与及对]|政府|人民|党委|成立|组织|全力|深化|推进|加快|持续|做好|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
 
 
 def _stock(name: str) -> bool:

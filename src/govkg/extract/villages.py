@@ -20,7 +20,7 @@ TRADE_TAIL = re.compile(r"(?:养[牛羊猪鸡鸭鹅鱼蜂兔]|养殖|种植|蔬�
                         r"|(?<=..)中心$")      # 鲍店中心村: the central village of 鲍店
 # what a statement says before a list's first name when a 、 list runs on from it
 # (党委、政府在对圃田村、河沟王村): 在/对 after two characters or more start the name
-ITEM_LEAD = re.compile(r"^.{2,}?(?:在对|在|对|向|给|根据|按照|通过|针对|依托|围绕)(?=.{2,}$)")
+ITEM_LEAD = re.compile(r"^.{2,}?(?:在对|在|对|向|给|的|根据|按照|通过|针对|依托|围绕)(?=.{2,}$)")
 
 
 @dataclass(frozen=True)
