@@ -173,3 +173,18 @@ def test_the_county_the_text_writes_before_its_township_wins_over_an_older_regis
     facts = link_facts(extract(report, register=register), report.text, register)
     assert (facts[0]["township"], facts[0]["county"]) == ("樟木镇", "覃塘区")
     assert "the text says 覃塘区" in facts[0]["register"]["reason"]
+
+
+def test_a_village_the_register_lacks_is_kept_and_flagged_as_unregistered():
+    from govkg.extract import extract
+    from govkg.ingest import report_from_text
+    from govkg.register import link_facts
+
+    text = "开元镇2022年工作总结\n定州市开元镇在高油村、新建的翠湖村实施饮水安全工程。\n"
+    report = report_from_text("kaiyuan2.txt", text)
+    register = Register()
+    facts = link_facts(extract(report, register=register), report.text, register)
+    act = next(f for f in facts[1:] if f["category"] == "drinking-water")
+    assert act["villages"] == ["高油", "翠湖"]
+    assert act["register"][0]["village"] == "高油村村委会" and act["register"][1] is None
+    assert act["unregistered"] == ["翠湖"]

@@ -404,6 +404,10 @@ def link_facts(facts: list[dict], text: str, register: Register, review: Review 
             candidates.append([c.name for c in link.candidates])
         f["register"] = links
         f["register_candidates"] = candidates     # for unlinked mentions, what might fit
+        # names the text marks as villages that the township's register entry lacks (a new
+        # or merged village, or a name the register writes otherwise): kept, and said so
+        f["unregistered"] = [n for n, link, cands in zip(f["villages"], links, candidates)
+                             if town.entry and link is None and not cands and (doc.get("township") or "", n) not in decided]
     return facts
 
 
