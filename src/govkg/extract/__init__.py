@@ -49,7 +49,7 @@ WORK = re.compile(r"完成|实施|新建|建成|新修|修建|新打|新铺|新�
 # categories that count what a place has rather than work done (猪存栏12700头)
 STATE_CATEGORIES = {"livestock-inventory"}
 # words that introduce a list of villages as the places of work named before them
-INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布在|分布于|惠及|落户|落地)[^，,。；;]{0,12}$")
+INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布在|分布于|惠及|落户|落地|位于|选址在?|坐落在?)[^，,。；;]{0,12}$")
 # what may stand before a paragraph's own village: nothing, or the places above it (霸州市辛章办事处策城一村…)
 PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|盟|州|县|区|旗|镇|乡|街道|办事处|苏木))*")
 NARRATION = re.compile(r"记者(?:走进|来到|看到|实地|探访|了解到|发现)|我们看到|映入眼帘|一行(?:听取|查看|实地)|"
@@ -207,7 +207,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             elif grp[0].strong:
                 intro = INTRO_BEFORE.search(st.text, a, grp[0].start)
                 targets = (_cats_in(hits, grp[0].start, nxt) or _cats_in(hits, grp[0].start, b)
-                           or (intro and _cats_in(hits, a, grp[0].start))
+                           or (intro and (_cats_in(hits, a, grp[0].start) or next(
+                               (_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a), [])))
                            or next((_cats_in(hits, x, y) for x, y in clauses if x >= b
                                     and _cats_in(hits, x, y)), None) or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a

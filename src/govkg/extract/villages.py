@@ -165,7 +165,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
     for m in V_SUFFIX.finditer(text):
         s, suf = m.start(), m.group(0)
         after = text[m.end():m.end() + 2]
-        if suf == "村" and (after[:1] in NOT_AFTER_CUN or after in ("两委", "共富", "振兴")):
+        if suf == "村" and (after[:1] in NOT_AFTER_CUN or after in ("两委", "共富", "振兴") or text[s - 1:s] == "整"):
             continue       # 村民, 村级, 村两委…: words about villages, not a village's name
         if suf == "村" and text[s - 1:s] in "通进入" and re.match(r"[^，,。；;、]{0,10}?(?:道|公路|路)", text[m.end():]):
             continue        # 通村道路, 进村公路, 至田湾通村4.75公里道路: roads to villages, not a village
