@@ -28,7 +28,7 @@ from ..ingest import Report
 from ..numerals import CN_NUM_CHARS, find_quantities
 from .document import DocInfo, document_info
 from .lexicon import Hit, Lexicon, category_hits, lexicon
-from .names import PLACEHOLDER
+from .names import ANONYMISED
 from .orgs import organisations
 from .segment import ENUMERATOR, HEADING, Statement, segment
 from .status import _clause_cue, _clauses, statement_period
@@ -110,7 +110,7 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
     doc = {"type": "document", "doc": report.name, "township": info.township, "county": info.county,
            "period": info.period, "kind": info.kind, "date": info.date, "number": info.number,
            "title": info.title, "sha256": report.sha256, "chars": len(text),
-           "anonymized": bool(info.township and PLACEHOLDER.search(info.township))}
+           "anonymized": bool(info.township and ANONYMISED.search(info.township))}
     facts: dict[tuple, dict] = {}
     order: list[tuple] = []
     topic: list[str] = []

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..numerals import CN_NUM_CHARS, chinese_to_number
-from .names import BOUNDARY, CJK, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, run_before
+from .names import ANONYMISED, BOUNDARY, CJK, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, run_before
 
 
 TOWN_SUFFIX = r"(?:镇|乡|苏木|街道)"
@@ -201,9 +201,11 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
         for m in TOWN_OCCURRENCE.finditer(source):
             run = run_before(source, m.start(), 8, placeholders=True)
             suffix = "街道" if m.group(0) == "街道办事处" else m.group(0)
-            for k in range(len(run), 1, -1):
+            for k in range(len(run), 0, -1):
+                if k == 1 and not ANONYMISED.fullmatch(run[-1:]):
+                    continue        # a one-character name only where it stands for one (×镇)
                 name = run[-k:] + suffix
-                if places.is_township(name) or PLACEHOLDER.fullmatch(run[-k:]):
+                if places.is_township(name) or ANONYMISED.fullmatch(run[-k:]):
                     break
             else:
                 continue

@@ -6,6 +6,8 @@ import re
 CJK = "\u4e00-\u9fff"
 IS_CJK = re.compile(f"[{CJK}]")
 PLACEHOLDER = re.compile(r"[XxＸｘ×*＊某]")
+# what stands for a name in an anonymised report: XX镇, ×乡, ooo乡, 〇〇街道
+ANONYMISED = re.compile(r"[XxＸｘ×*＊某〇○oO]+")
 
 BOUNDARY = sorted("""其中 包括 涉及 带动 辐射 实施 完成 建设 建成 打造 新建 改造 推进 开展 成立 组建 位于
     依托 通过 利用 推行 启动 落实 选定 确定 覆盖 投入 投资 申请 支持 帮助 组织 引导 动员 发展 种植 成功
@@ -48,7 +50,7 @@ def run_before(text: str, end: int, limit: int = 14, placeholders: bool = False)
     ('沙河', '现将XX')
     """
     i = end
-    while i > 0 and end - i < limit and (IS_CJK.match(text[i - 1]) or placeholders and PLACEHOLDER.match(text[i - 1])):
+    while i > 0 and end - i < limit and (IS_CJK.match(text[i - 1]) or placeholders and ANONYMISED.match(text[i - 1])):
         i -= 1
     return text[i:end]
 
