@@ -54,6 +54,8 @@ INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布�
 PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|盟|州|县|区|旗|镇|乡|街道|办事处|苏木))*")
 NARRATION = re.compile(r"记者(?:走进|来到|看到|实地|探访|了解到|发现)|我们看到|映入眼帘|一行(?:听取|查看|实地)|"
                        r"走进[^，,。]{0,12}村")
+# an item's number inside a line (…。1、炼铁村千村扶贫开发项目完成情况：…)
+HEAD_ENUM = re.compile(r"^(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是])")
 SUFFIX_AFTER = re.compile(r"[^，,。；;]{0,3}?(?:嘎查村|嘎查|村委会|村|社区)")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
@@ -61,7 +63,8 @@ LEAD = -2      # the list id of a village carried from the head of its paragraph
 def _heads(text: str, pos: int) -> bool:
     """Whether a village at ``pos`` heads its statement: nothing before it but the places
     above it (霸州市辛章办事处策城一村…) or a short label (漂亮乡村：鲍店中心村…)."""
-    return PLACE_PREFIX.fullmatch(text[:pos]) is not None or LABEL.fullmatch(text[:pos]) is not None
+    head = HEAD_ENUM.sub("", text[:pos], count=1)
+    return PLACE_PREFIX.fullmatch(head) is not None or LABEL.fullmatch(head) is not None
 
 
 def _registered_villages(info: DocInfo, text: str, register) -> frozenset[str]:
@@ -137,8 +140,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
         heading = next((m for m in mentions if m.strong and _heads(st.text, m.start)), None)
         if _starts_line(text, st.start):
             lead = heading.name if heading else None
-        elif heading and sum(m.list_id == heading.list_id for m in mentions) == 1 \
-                and (sfx := SUFFIX_AFTER.match(st.text, heading.end)) and LEAD_AFTER.match(st.text, sfx.end()):
+        elif heading and sum(m.list_id == heading.list_id for m in mentions) == 1 and (
+                HEAD_ENUM.match(st.text) or (sfx := SUFFIX_AFTER.match(st.text, heading.end))
+                and LEAD_AFTER.match(st.text, sfx.end())):
             lead = heading.name     # 鲍店中心村是…。为实现…，在中心村内完成…: still 鲍店
         if NARRATION.search(st.text):
             continue    # 记者走进…, 告诉记者, 验收组一行查看了…: a reporter's scene, not a report of work
