@@ -71,3 +71,9 @@ def test_a_user_lexicon_layers_over_ours_and_a_leaf_wins_over_its_domain(tmp_pat
     assert {h.category for h in category_hits("实施水政工程3处。", lex)} == {"water"}
     assert {h.category for h in category_hits("实施水政工程和排涝工程3处。", lex)} == {"drainage"}
     assert {h.category for h in category_hits("实施水政工程3处。", lexicon())} == set()
+
+
+def test_an_anonymised_township_of_any_spelling_is_kept_as_written():
+    for name in ("ooo乡", "xx乡", "××镇"):
+        info = document_info(report_from_text("r.txt", f"我代表{name}人民政府报告工作。{name}今年完成道路硬化5公里。\n").text)
+        assert info.township == name

@@ -18,7 +18,7 @@ GENERIC_TOWN_STEMS = {"全", "我", "本", "该", "各", "乡", "城", "集", "�
 
 KIND_PATTERNS = [
     ("government-work-report", re.compile(r"政府工作报告|人民代表大会")),
-    ("work-summary", re.compile(r"工作总结|总结|工作汇报|汇报|小结|工作回顾|述职|工作情况的?报告")),
+    ("work-summary", re.compile(r"工作总结|总结|工作汇报|汇报|小结|工作回顾|述职|工作情况的?报告|进展情况的?报告|办理情况的?报告")),
     ("work-plan", re.compile(r"工作计划|工作安排|工作要点|工作打算|工作思路")),
 ]
 DOCNUM = re.compile(rf"[{CJK}]{{1,8}}[〔\[［(（]\s*(?:19|20)\d{{2}}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
@@ -112,7 +112,7 @@ def _name_support(text: str, suffix_re: str, generic: set[str], max_stem: int = 
 
 
 def _cut_title_name(s: str, suffix_re: str) -> str | None:
-    m = re.match(rf"^(?:关于)?(?:报送)?《?(?:(?:19|20)\d{{2}}\s*年度?)?([{CJK}XＸ]{{2,18}}?{suffix_re})(?:人民政府)?", s)
+    m = re.match(rf"^(?:关于)?(?:报送)?《?(?:(?:19|20)\d{{2}}\s*年度?)?([{CJK}XxＸｘ×*＊〇○oO]{{2,18}}?{suffix_re})(?:人民政府)?", s)
     return m.group(1) if m else None
 
 
@@ -265,6 +265,9 @@ def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None
         if name and len(name) <= 12 and re.sub(TOWN_SUFFIX + "$", "", name) not in GENERIC_TOWN_STEMS \
                 and not re.search(r"\d", name) and not _stock(name):
             return name, title_county
+    anon = [m.group(1) for m in ANON_TOWN.finditer(text)]
+    if anon and (len(anon) >= 2 or STRONG_AFTER.match(text, text.find(anon[0]) + len(anon[0]))):
+        return max(set(anon), key=anon.count), title_county      # ooo乡人民政府: anonymised, kept as written
     office = OFFICE_AFTER_COUNTY.search(text)
     if office and not _stock(office.group(2)):
         # 霸州市辛章办事处: a sub-district office named after its county-level city
@@ -286,6 +289,7 @@ def _drop_leading_unit(name: str) -> str:
     return name
 
 
+ANON_TOWN = re.compile(r"(?<![A-Za-z])((?:[XxＸｘ×*＊〇○某]{1,3}|[oO]{2,4})(?:镇|乡|苏木|街道))")
 OFFICE_AFTER_COUNTY = re.compile(rf"([{CJK}]{{2,6}}?(?:市|县|区|旗))((?!街道)[{CJK}]{{2,4}}?办事处)")
 
 
