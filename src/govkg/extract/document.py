@@ -209,6 +209,8 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
                     break
             else:
                 continue
+            if name[:-len(suffix)].endswith(("村", "社区")) and len(run) > k:
+                continue        # 苏南村镇美好乡村建设: a village's name before 镇…, not 南村镇
             if name in COMMON_TOWN_NAMES and weight < 10 and not STRONG_AFTER.match(source, m.end()):
                 continue
             w = weight
@@ -223,16 +225,19 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
     return max(score, key=lambda n: (score[n], -first[n]))
 
 
+OWN_PLACE_BEFORE = "立足|关系|魅力|开放|活力|和谐|富裕|实力|宜居|全域"
+OWN_PLACE_AFTER = "实际|全局|有史以来|经济|发展|人民|群众|全域|各族|上下|大地|特色"
 OWN_TOWN = re.compile(r"(?:我|本|全|该)(镇|乡|苏木|街道)|(镇|乡)(?:人民政府|党委|政府|人大)")
 
 
 def _bare_register_township(text: str, places) -> str | None:
     """A township the report names only bare (建设文化万安、开放万安…; 关系枨冲全局): the
-    suffix its own phrases use (我镇, 镇人民政府) joined to a name it writes three times or
-    more, when the register knows that township.
+    suffix its own phrases use (我镇, 镇人民政府) joined to a name it writes where a report
+    names its own place (立足X实际, 魅力X, X全局…) twice or more, when the register knows
+    that township.
 
     >>> from govkg.register import Register
-    >>> _bare_register_township("镇人民政府向大会报告。枨冲全镇上下…枨冲段…枨冲有史以来。", Register())
+    >>> _bare_register_township("镇人民政府向大会报告。关系枨冲全局…枨冲段…枨冲有史以来。", Register())
     '枨冲镇'
     """
     own = {m.group(1) or m.group(2) for m in OWN_TOWN.finditer(text)}
@@ -245,12 +250,22 @@ def _bare_register_township(text: str, places) -> str | None:
             stem = text[i:i + k]
             if IS_CJK.match(stem[0]) and IS_CJK.match(stem[-1]):
                 counts[stem] = counts.get(stem, 0) + 1
-    cands = [(c, len(st), st) for st, c in counts.items() if c >= 3 and st not in GENERIC_TOWN_STEMS
+    def a_village(st: str) -> bool:     # 南村 of 苏南村, 红石 of 红石村: a village's name
+        after = len(re.findall(rf"{re.escape(st)}(?:村|嘎查|社区)", text))
+        return st.endswith(("村", "社区")) or 2 * after >= counts[st]
+
+    cands = [(c, len(st), st) for st, c in counts.items() if c >= 2 and not a_village(st)
+             and st not in GENERIC_TOWN_STEMS
              and not GENERIC.search(st) and st not in BOUNDARY and st not in LEADING
              and not _stock(st + suffix) and places.is_township(st + suffix)]
+    # a common word that is also a township's name (文化, 建设) is not enough: the name must
+    # stand where a report names its own place, twice (立足冶溪实际, 魅力冶溪, 关系枨冲全局)
+    cands = [(len(re.findall(rf"(?:{OWN_PLACE_BEFORE}){re.escape(st)}|{re.escape(st)}(?:{OWN_PLACE_AFTER})", text)),
+              c, len(st), st) for c, _, st in cands]
+    cands = [c for c in cands if c[0] >= 2 and c[1] >= 3]
     if not cands:
         return None
-    return max(cands)[2] + suffix
+    return max(cands)[3] + suffix
 
 
 def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None]:
@@ -294,7 +309,8 @@ OFFICE_AFTER_COUNTY = re.compile(rf"([{CJK}]{{2,6}}?(?:市|县|区|旗))((?!街�
 
 
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
-STOCK_STEM = re.compile(r"[我本该各的是给以和在与及对]|政府|人民|党委|成立|组织|全力|深化|推进|加快|持续|做好|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
+STOCK_STEM = re.compile(r"[我本该各的是给以和在与及对]|政府|人民|党委|成立|组织|全力|深化|推进|加快|持续|做好|"
+                        r"^(?:目前|当前|今年|去年|全年|近年|同时|其中|另外)|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
 
 
 def _stock(name: str) -> bool:
