@@ -32,7 +32,7 @@ from .names import ANONYMISED
 from .orgs import organisations
 from .segment import ENUMERATOR, HEADING, Statement, segment
 from .status import _clause_cue, _clauses, statement_period
-from .villages import LABEL, LEAD_AFTER, Mention, _name_like, _written_suffix, gazetteer, village_mentions
+from .villages import LABEL, LEAD_AFTER, Mention, _written_suffix, gazetteer, village_mentions
 
 __all__ = ["DocInfo", "Hit", "Lexicon", "Mention", "Statement", "category_hits", "document_info",
            "extract", "gazetteer", "lexicon", "organisations", "segment", "statement_period",
@@ -57,6 +57,7 @@ NARRATION = re.compile(r"记者(?:走进|来到|看到|实地|探访|了解到|�
 # an item's number inside a line (…。1、炼铁村千村扶贫开发项目完成情况：…)
 HEAD_ENUM = re.compile(r"^(?:\d{1,2}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、是])")
 SUFFIX_AFTER = re.compile(r"[^，,。；;]{0,3}?(?:嘎查村|嘎查|村委会|村|社区)")
+IS_CJK_NAME = re.compile(r"[\u4e00-\u9fff]+")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
 
 
@@ -77,8 +78,10 @@ def _registered_villages(info: DocInfo, text: str, register) -> frozenset[str]:
     entry = link_township(info.township, info.county, text, register).entry
     if entry is None:
         return frozenset()
+    # every register village counts, those that look generic (凤城, 西城) and the one that
+    # shares the township's name too: the register says they are villages
     return frozenset(n for n in (village_stem(v.name) for v in register.villages(entry))
-                     if 2 <= len(n) <= 8 and _name_like(n) and n != info.township_stem)
+                     if 2 <= len(n) <= 8 and IS_CJK_NAME.fullmatch(n))
 
 
 def _nearest(hits: list[Hit], pos: int, clause: tuple[int, int]) -> Hit | None:

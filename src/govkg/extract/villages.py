@@ -86,7 +86,8 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
             lead = ITEM_LEAD.match(p2)
             name = _strip_leading(p2[lead.end():] if lead else p2)
             o, bounded = len(p2) - len(name), True
-        if _name_like(name) and not _bad_name(name):
+        if (_name_like(name) or name in known and len(name) >= 2) and not _bad_name(name):
+            # a name the register or the report knows (凤城, 西城) is one though it looks generic;
             # a route's start carries no suffix of its own (左右礼仪口至花罗村) unless written
             suffixed = i == len(parts) - 1 or p2 != p
             out.append((name, off + o, bounded, suffixed))
