@@ -221,6 +221,8 @@ _FIELD = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|(?:
                     r"点击数|点击量|访问量|字号|栏目|分类|供稿)\s*[:：]")
 # a pinyin gloss after a character of pages that annotate readings: 鄉(xiāng)
 _PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹ][a-zü]*[)）]")
+# marks doubled by a site's conversion (青龙,、房圩,,): the last one stands
+_DOUBLED_MARK = re.compile(r"[,，][,，、]+")
 # a page-break marker that a site's text extraction left inside a sentence: 两2 / 4 侧
 _INLINE_PAGE = re.compile(r"(?<=[\u4e00-\u9fff，。、])\s?\d{1,3} / \d{1,3}\s?(?=[\u4e00-\u9fff])")
 # PDF text puts spaces between characters and figures (清淤沟渠 38 公里); in Chinese prose a
@@ -298,6 +300,7 @@ def normalise_page(raw: str) -> tuple[str, list[str]]:
     text = "".join(c for c in text if c in "\n\t" or unicodedata.category(c) != "Cc")
     text, _ = to_simplified(text)
     text = _PINYIN_GLOSS.sub("", text)
+    text = _DOUBLED_MARK.sub(lambda m: m.group(0)[-1], text)
     text = _INLINE_PAGE.sub("", text)
     lines = [ln.rstrip() for ln in text.split("\n")]
     page = [ln.strip() for ln in lines if _is_clutter(ln)]

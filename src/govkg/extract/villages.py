@@ -12,7 +12,7 @@ V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社
 NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内干支书主部组")
 NOT_AFTER_GACHA = set("干支集民级两党书")
 MARKER_BEFORE = re.compile(
-    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|相关|标准化|规范化|高标准|"
+    rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|自然|相关|标准化|规范化|高标准|"
     rf"(?!项目|工程|工作|活动)[\u4e00-\u9fff]{{0,2}}的|(?<=个)[\u4e00-\u9fff]{{2,4}})?$")
 DIRECTION_TAIL = re.compile(r"(?:北侧|南侧|东侧|西侧|境内|一带|周边|附近|段|组|[一二三四五六七八九十\d]+组)$")
 # a village's trade written between its name and 村 (照庄养牛大村, 文家川养羊大村)
@@ -166,7 +166,9 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
     for m in V_SUFFIX.finditer(text):
         s, suf = m.start(), m.group(0)
         after = text[m.end():m.end() + 2]
-        if suf == "村" and (after[:1] in NOT_AFTER_CUN or after in ("两委", "共富", "振兴") or text[s - 1:s] == "整"):
+        if suf == "村" and after[:1] == "内" and re.search(r"等(?:\d+个)?(?:自然|行政)?$", text[max(0, s - 8):s]):
+            pass           # 福山、青龙等自然村内约12.3公里道路: a list of villages after all
+        elif suf == "村" and (after[:1] in NOT_AFTER_CUN or after in ("两委", "共富", "振兴") or text[s - 1:s] == "整"):
             continue       # 村民, 村级, 村两委…: words about villages, not a village's name
         if suf == "村" and text[s - 1:s] in "通进入" and re.match(r"[^，,。；;、]{0,10}?(?:道|公路|路)", text[m.end():]):
             continue        # 通村道路, 进村公路, 至田湾通村4.75公里道路: roads to villages, not a village
