@@ -77,3 +77,11 @@ def test_an_anonymised_township_of_any_spelling_is_kept_as_written():
     for name in ("ooo乡", "xx乡", "××镇"):
         info = document_info(report_from_text("r.txt", f"我代表{name}人民政府报告工作。{name}今年完成道路硬化5公里。\n").text)
         assert info.township == name
+
+
+def test_a_list_closed_by_natural_villages_inside_is_a_list_of_villages():
+    from govkg.extract.villages import village_mentions
+
+    names = [m.name for m in village_mentions("建设福山、青龙、房圩等自然村内约12公里道路硬化", set(), None)]
+    assert names == ["福山", "青龙", "房圩"]
+    assert not village_mentions("新修村内道路3公里", set(), None)

@@ -137,3 +137,8 @@ def test_page_lines_of_news_sites_are_clutter():
     r = report_from_text("x.txt", raw)
     assert r.text == "红岭乡整修乡村道路(图)\n近日，红岭乡整修乡村道路12公里。\n"
     assert len(r.meta["page"]) == 4
+
+
+def test_marks_doubled_by_a_sites_conversion_are_one():
+    text = report_from_text("x.txt", "建设福山、青龙,、房圩,,裕林等自然村内道路硬化12公里。\n").text
+    assert text == "建设福山、青龙、房圩,裕林等自然村内道路硬化12公里。\n"
