@@ -23,7 +23,7 @@ from .ingest import DEFAULT_MAX_BYTES, Limits, Report, Skipped, discover, read_r
 from .map import map_facts
 from .register import Register, Review, link_facts
 from .store import GraphStore, default_store_path, report_graph
-from .validate import Outcome, validate_graph
+from .validate import Finding, Outcome, validate_graph
 
 Progress = Callable[[int, int, str], None]
 
@@ -34,7 +34,7 @@ class Built:
     report_id: str
     graph: str
     triples: int
-    warnings: int = 0
+    warnings: list[Finding] = field(default_factory=list)   # SHACL findings of severity Warning
 
 
 @dataclass
@@ -253,7 +253,7 @@ def _load(item: Prepared | Skipped, store: GraphStore, store_path: Path, base: s
     for stage, sec in item.seconds.items():
         summary.seconds[stage] = summary.seconds.get(stage, 0.0) + sec
     summary.built.append(Built(report.source, report.id, graph, item.triples,
-                               sum(1 for f in outcome.findings if f.severity == "Warning")))
+                               [f for f in outcome.findings if f.severity == "Warning"]))
 
 
 def _quarantine(store_path: Path, report: Report, facts: list[dict], outcome: Outcome) -> Quarantined:

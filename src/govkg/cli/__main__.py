@@ -1,0 +1,4 @@
+"""``python -m govkg.cli``: the command line."""
+from . import run
+
+run()
