@@ -27,7 +27,7 @@ FORMATS = {
     "ntriples": (ox.RdfFormat.N_TRIPLES, False),
     "nquads": (ox.RdfFormat.N_QUADS, True),
     "trig": (ox.RdfFormat.TRIG, True),
-    "jsonld": (ox.RdfFormat.JSON_LD, False),
+    "jsonld": (ox.RdfFormat.JSON_LD, True),
 }
 
 
