@@ -163,8 +163,13 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
     marked_names, known = known, known | registered if registered else known
     found: dict[int, Mention] = {}
     list_no = 0
+    # 长村张街道, 三村镇: where the township's own name holds 村, that 村 ends no village
+    in_town = [(x.start(), x.end()) for x in re.finditer(re.escape(town_stem), text)] \
+        if town_stem and V_SUFFIX.search(town_stem) else []
     for m in V_SUFFIX.finditer(text):
         s, suf = m.start(), m.group(0)
+        if any(a <= s < b for a, b in in_town):
+            continue
         after = text[m.end():m.end() + 2]
         if suf == "村" and after[:1] == "内" and re.search(r"等(?:\d+个)?(?:自然|行政)?$", text[max(0, s - 8):s]):
             pass           # 福山、青龙等自然村内约12.3公里道路: a list of villages after all
@@ -242,7 +247,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
                 continue
             for mm in re.finditer(re.escape(k), text):
                 a, b = mm.start(), mm.end()
-                if any(a < y and x < b for x, y in taken):
+                if any(a < y and x < b for x, y in taken + in_town):
                     continue
                 if re.match(r"镇|乡|苏木|旗|县|街道", text[b:b + 2]):
                     continue
