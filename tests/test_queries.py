@@ -93,6 +93,31 @@ def test_plan_vs_outcome(examples_store):
         ("2024", "草原围封", "baiyin-2023-h2.txt", None)}, key=str)
 
 
+def test_plan_vs_outcome_figures(examples_store, tmp_path):
+    # figures side by side where both state one, in units that convert; a plan's figure alone
+    got = rows(examples_store, "plan-vs-outcome", ("category_label", "planned_figure", "planned_unit",
+                                                   "achieved_figure", "achieved_unit", "ratio"), township="白音镇")
+    assert sorted(got, key=str) == sorted([
+        ("人居环境整治", None, None, None, None, None), ("农业科技示范", 40, "个", 36, "个", 0.9),
+        ("厕所改造", 300, "户", 280, "户", 0.93), ("排涝排水", 5, "公里", 5.2, "公里", 1.04),
+        ("草原围封", 20000, "亩", None, None, None)], key=str)
+    # a title line (二是防汛排涝能力提升。) is no outcome; 1200 hectares against 1.5万亩 is 1.2
+    from govkg.pipeline import build
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "h1.txt").write_text(
+        "河湾镇2023年上半年工作总结\n一、上半年工作情况\n全镇完成土地确权登记。\n二、下半年工作计划\n"
+        "一是新修排水渠3公里。二是建设高标准农田1.5万亩。\n", encoding="utf-8")
+    (tmp_path / "in" / "h2.txt").write_text(
+        "河湾镇2023年下半年工作总结\n一、下半年工作情况\n（一）基础设施。二是防汛排涝能力提升。"
+        "今年在柳营、沙坪2个村新修排水渠3.3公里。三是全镇完成高标准农田1200公顷。\n", encoding="utf-8")
+    assert build([tmp_path / "in"], tmp_path / "store").ok
+    got = rows(tmp_path / "store", "plan-vs-outcome", ("plan", "planned_figure", "planned_unit", "outcome",
+                                                       "achieved_figure", "achieved_unit", "ratio"), township="河湾镇")
+    assert sorted(got, key=str) == sorted([
+        ("一是新修排水渠3公里。", 3, "公里", "今年在柳营、沙坪2个村新修排水渠3.3公里。", 3.3, "公里", 1.1),
+        ("二是建设高标准农田1.5万亩。", 15000, "亩", "三是全镇完成高标准农田1200公顷。", 1200, "公顷", 1.2)], key=str)
+
+
 def test_social_assistance(examples_store):
     assert rows(examples_store, "social-assistance", ("township", "period", "category_label", "households",
                                                       "persons", "yuan")) == [

@@ -126,11 +126,15 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
     title_villages = {m.name for m in village_mentions(first_line, known, stem, registered=registered)
                       if m.suffix} if len(first_line) <= 60 else set()     # a title, not a page in one line
     doc_lead = next(iter(title_villages)) if len(title_villages) == 1 else None
+    item_no = 0
+    item_of: dict[tuple, int] = {}
+    titles: set[tuple] = set()      # facts read from an item's title line (二是防汛排涝能力提升。)
     for st in stmts:
         hits = category_hits(st.text, lex)
         new_item = bool(ENUMERATOR.match(st.text)) or _starts_line(text, st.start)
         if new_item:
             topic = sorted({h.category for h in hits if not h.weak})
+            item_no += 1
         if st.section == "problem":
             continue
         mentions = village_mentions(st.text, known, stem, registered=registered)
@@ -270,6 +274,10 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                 continue
             if key in facts:
                 key = key + (st.start,)      # the same words, but not as one quotable text
+            item_of[key] = item_no
+            if new_item and not mentions and not quantities and len(
+                    re.sub(r"\W", "", ENUMERATOR.sub("", st.text, count=1))) <= TITLE_CHARS:
+                titles.add(key)
             facts[key] = {
                 "type": "activity", "doc": report.name, "township": info.township,
                 "category": cat, "status": status, "period": period,
@@ -280,7 +288,14 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                 "section": st.section, "organisations": orgs,
             }
             order.append(key)
+    # an item's title names the topic its body then reports: where the body reports that work,
+    # the title is no statement of its own (no outcome to set beside a plan, no second count)
+    told = {(item_of[k], facts[k]["category"]) for k in order if k not in titles}
+    order = [k for k in order if k not in titles or (item_of[k], facts[k]["category"]) not in told]
     return [doc] + [facts[k] for k in order]
+
+
+TITLE_CHARS = 14     # 三是帮扶政策持续巩固 is a title; a sentence of work runs longer
 
 
 def _merge_repeat(fact: dict, st, core: str) -> bool:
