@@ -112,7 +112,7 @@ def query_params(store) -> dict[str, dict[str, list[str]]]:
     """Parameters for every stored query: its example, with a township and village of this
     store in place of the example's."""
     from govkg.queries import list_queries
-    from govkg.serve import _example_params
+    from govkg.serve import example_params as _example_params
 
     town, village = None, None
     q = """PREFIX gw: <https://w3id.org/govkg/def#>

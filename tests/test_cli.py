@@ -148,6 +148,29 @@ def test_remove_and_queries_listing(tmp_path):
     assert "--param category=<category>" in r.stdout
 
 
+def test_remove_takes_exactly_the_report_named_or_refuses(tmp_path):
+    store = tmp_path / "store"
+    text = (EXAMPLES / "qingshi-2023.txt").read_text(encoding="utf-8")
+    for folder, extra in (("a", ""), ("b", "\n另在沙河村新建高标准农田300亩。")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "总结.txt").write_text(text + extra, encoding="utf-8")
+    assert run("build", tmp_path / "a", tmp_path / "b", "--store", store).exit_code == 0
+    with GraphStore(store, read_only=True) as s:
+        ids = sorted(r["report"].rsplit("/", 1)[-1] for r in s.reports())
+    assert len(ids) == 2
+    r = run("remove", tmp_path / "a" / "总结.txt", "--store", store)
+    assert r.exit_code == 2
+    assert r.stderr.startswith(f"govkg: error: {tmp_path}/a/总结.txt: names 2 reports: ")
+    assert r.stderr.endswith(" (give the id of the one to remove)\n") and all(i in r.stderr for i in ids)
+    common = next(n for n in range(16) if ids[0][n] != ids[1][n])
+    if common >= 6:                            # a prefix both ids share is refused too
+        assert run("remove", ids[0][:common], "--store", store).exit_code == 2
+    r = run("remove", ids[0], "--store", store)
+    assert r.exit_code == 0 and r.stderr.count("removed ") == 1
+    with GraphStore(store, read_only=True) as s:
+        assert [r["report"].rsplit("/", 1)[-1] for r in s.reports()] == [ids[1]]
+
+
 def test_default_store_location(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GOVKG_STORE", raising=False)

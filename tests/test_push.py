@@ -118,6 +118,63 @@ def test_credentials_are_sent_but_never_printed(store, tmp_path, monkeypatch):
         assert "rerun the same command to push the rest" in r.stderr
 
 
+@pytest.mark.parametrize("option", ["--graph-store", "--update-endpoint"])
+@pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
+def test_a_redirect_on_a_write_is_a_failure_and_credentials_stay_home(store, tmp_path, monkeypatch, code, option):
+    import http.server
+    import threading
+
+    seen = []
+
+    class Redirect(http.server.BaseHTTPRequestHandler):
+        def _answer(self):
+            seen.append((self.command, self.path, self.headers.get("Authorization")))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if self.path.startswith("/elsewhere"):
+                self.send_response(200)          # what a GET to the new place answers
+                self.send_header("Content-Length", "0")
+            else:
+                self.send_response(code)
+                self.send_header("Location", f"http://127.0.0.1:{self.server.server_address[1]}/elsewhere")
+                self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_GET = do_PUT = do_POST = do_DELETE = _answer
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("GOVKG_TOKEN", "tok-abc123")
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        r = CliRunner().invoke(main, ["push", "--store", str(store), "--retries", "0", option, f"{base}/store"])
+        assert r.exit_code == 2
+        assert r.stderr.startswith(f"govkg: error: {base}/store")
+        assert f"the server redirected the request (HTTP {code}) to {base}/elsewhere; govkg follows no " \
+               "redirect on a write" in r.stderr
+        assert [p for _, p, _ in seen if p.startswith("/elsewhere")] == []     # nothing followed it
+        target = Target(graph_store=f"{base}/store") if option == "--graph-store" else \
+            Target(graph_store=None, update_endpoint=f"{base}/store")
+        again = push(store, target, dry_run=True)
+        assert len(again.pushed) == 7 and not again.unchanged     # the journal recorded nothing
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_retries_back_off_is_capped(monkeypatch):
+    from govkg import push as push_module
+
+    waits = []
+    monkeypatch.setattr(push_module.time, "sleep", waits.append)
+    client = push_module._Client(push_module.Credentials(), [], retries=20, backoff=0.5, timeout=1)
+    with pytest.raises(PushError, match="cannot reach the server"):
+        client.send("PUT", f"http://127.0.0.1:{free_port()}/store", b"")
+    assert len(waits) == 20 and max(waits) == push_module.MAX_BACKOFF_S and sum(waits) < 20 * 31
+
+
 def test_bad_targets_are_one_line_errors(store):
     r = CliRunner().invoke(main, ["push", "--store", str(store), "--graph-store", "http://127.0.0.1:9/store", "--atomic"])
     assert r.exit_code == 2

@@ -114,6 +114,30 @@ def test_a_bad_register_csv_is_a_precise_error(tmp_path):
         _csv_entries(reg)
 
 
+@pytest.mark.parametrize("kind, content, message", [
+    # a parent cycle used to loop for good
+    ("register", "code,name,level,parent\n1,甲镇,4,2\n2,乙村,5,1\n", "bad.csv:2: its parent '2' is a village, not above a township (a parent is the next level up)"),
+    ("register", "code,name,level,parent\n1,甲镇,4,1\n", "bad.csv:2: its parent '1' is a township, not above a township (a parent is the next level up)"),
+    ("register", "code,name,level,parent\n1,甲镇,4,\n1,乙镇,4,\n", "bad.csv:3: the code '1' is given twice (also on line 2)"),
+    ("register", "code,name,level,parent\n1,甲镇\n", "bad.csv:2: unknown level '' (use province, city, county, township, village or 1-5)"),
+    ("register", "code,name,level,parent\n1,甲镇,4,,多\n", "bad.csv:2: the row has more cells than the header"),
+    ("review", "township,village,register_village\n甲镇\n", None),
+    ("review", "township,village,register_village\n甲镇,红石,红石村,多\n", "bad.csv:2: the row has more cells than the header"),
+])
+def test_bad_register_and_review_csvs_name_file_and_line(tmp_path, kind, content, message):
+    bad = tmp_path / "bad.csv"
+    bad.write_text(content, encoding="utf-8")
+    args = ["facts", str(FIX / "kulun-2023.txt"), f"--{kind}", str(bad)]
+    r = CliRunner().invoke(main, args)
+    if message is None:        # a short review row is an empty decision, not a crash
+        assert r.exit_code == 0, r.output
+        return
+    assert r.exit_code == 2 and r.stderr == f"govkg: error: {bad.parent}/{message}\n"
+    bad.write_bytes(content.encode("gb18030"))
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2 and r.stderr.startswith(f"govkg: error: {bad}: is not UTF-8 text (byte ")
+
+
 def test_the_graph_carries_links_the_hierarchy_and_candidates(tmp_path):
     path = tmp_path / "store"
     summary = build([FIX / "kulun-2023.txt", FIX / "elshun-2023.txt"], path)

@@ -135,7 +135,7 @@ def test_each_bad_file_is_one_line_and_the_rest_build(bad_corpus, tmp_path):
     store = tmp_path / "store"
     r = run_cli("build", bad_corpus, "--store", store, "--max-docx-bytes", 2**20)
     assert r.exit_code == 1
-    lines = r.stderr.splitlines()
+    lines = [ln for ln in r.stderr.splitlines() if not ln.startswith("govkg: build: ")]   # progress
     skipped = {}
     for line in lines[:-1]:
         m = re.match(rf"govkg: skipped {re.escape(str(bad_corpus))}/(.+?): (.*)$", line)
@@ -157,9 +157,114 @@ def test_size_limits_are_options(bad_corpus):
     short.write_text("在东升村实施排涝工程5公里，" * 20_000, encoding="utf-8")
     with pytest.raises(IngestError, match="has a line of 280000 characters"):
         read_report(short)
-    assert len(read_report(short, limits=Limits(max_line_chars=10**6)).text) > 250_000
+    with pytest.raises(IngestError, match=r"has 280000 characters of text, more than the limit of 200000 "
+                                          r"\(a report is rarely longer\) \(raise --max-chars to read it\)"):
+        read_report(short, limits=Limits(max_line_chars=10**6))
+    assert len(read_report(short, limits=Limits(max_line_chars=10**6, max_chars=10**6)).text) > 250_000
     with pytest.raises(IngestError, match="more than the limit of 100"):
         read_report(bad_corpus / "青石镇 2023 总结 (定稿).txt", limits=Limits(max_bytes=100))
+
+
+def test_a_small_docx_of_endless_paragraphs_is_refused_before_it_is_parsed(tmp_path):
+    # 100 MiB of one-character paragraphs zip to ~350 KB; python-docx would build a tree of
+    # gigabytes from it: the text is counted as it streams, and the file refused past the limit
+    src, out = EXAMPLES / "liuhe-2023.docx", tmp_path / "endless.docx"
+    para = "<w:p><w:r><w:t>村</w:t></w:r></w:p>".encode("utf-8")
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "word/document.xml":
+                head, tail = data.split(b"<w:body>", 1)
+                data = head + b"<w:body>" + para * (100 * 2**20 // len(para)) + tail
+            zout.writestr(info, data)
+    assert out.stat().st_size < 2**20
+    with pytest.raises(IngestError) as got:
+        read_report(out)
+    assert str(got.value) == (f"{out}: has more than 200000 characters of text, the limit (a report is "
+                              "rarely longer) (raise --max-chars to read it)")
+    assert read_report(src, limits=Limits(max_chars=len(read_report(src).text))).text
+
+
+def test_a_statement_is_bounded_however_long_the_unpunctuated_run(tmp_path):
+    from govkg.extract.segment import MAX_STATEMENT_CHARS
+
+    text = "在东升村实施排涝工程5公里" * 2000 + "。" + "红石村、" * 3000 + "沙河村实施排涝工程。"
+    acts = [f for f in extract(report_from_text("run.txt", text)) if f["type"] == "activity"]
+    assert sum(len(f["spans"]) for f in acts) >= 26000 // MAX_STATEMENT_CHARS    # the run, cut
+    assert max(b - a for f in acts for a, b in f["spans"]) <= MAX_STATEMENT_CHARS
+    assert all(text[a:b] == f["text"] for f in acts for a, b in f["spans"])
+    assert {v for f in acts for v in f["villages"]} >= {"东升", "红石", "沙河"}
+
+
+def test_the_folder_walk_names_links_out_broken_links_and_pipes(tmp_path):
+    d, outside = tmp_path / "in", tmp_path / "elsewhere"
+    d.mkdir()
+    outside.mkdir()
+    good = (EXAMPLES / "qingshi-2023.txt").read_bytes()
+    (d / "a.txt").write_bytes(good)
+    (outside / "secret.txt").write_bytes(good.replace("青石".encode(), "白石".encode()))
+    (d / "b-link-inside.txt").symlink_to(d / "a.txt")
+    (d / "c-link-out.txt").symlink_to(outside / "secret.txt")
+    (d / "d-broken.txt").symlink_to(d / "gone.txt")
+    os.mkfifo(d / "e-pipe.txt")
+    store = tmp_path / "store"
+    r = run_cli("build", d, "--store", store)
+    assert r.exit_code == 1
+    lines = [ln for ln in r.stderr.splitlines() if not ln.startswith("govkg: build: ")]   # progress
+    assert lines[:-1] == [
+        f"govkg: skipped {d}/c-link-out.txt: is a symbolic link to {outside.resolve()}/secret.txt, outside the "
+        "folder (name that file to read it)",
+        f"govkg: skipped {d}/d-broken.txt: is a broken symbolic link",
+        f"govkg: skipped {d}/e-pipe.txt: is a named pipe (FIFO), not a file",
+    ]
+    assert lines[-1].endswith("skipped 3; quarantined 0")
+    with GraphStore(store, read_only=True) as s:
+        assert {x["file"] for x in s.reports()} <= {"a.txt", "b-link-inside.txt"}
+    # named by the user, a link out of a folder is read: the user chose that file
+    assert run_cli("build", d / "c-link-out.txt", "--store", store).exit_code == 0
+
+
+def test_control_characters_in_file_names_never_reach_a_terminal_raw(tmp_path):
+    d = tmp_path / "in"
+    d.mkdir()
+    good = (EXAMPLES / "qingshi-2023.txt").read_bytes()
+    (d / "换\n行.txt").write_bytes(b"")
+    (d / "\x1b[2J\x1b]0;owned\x07青石.txt").write_bytes(good)
+    store = tmp_path / "store"
+    r = run_cli("build", d, "--store", store)
+    assert r.exit_code == 1
+    lines = [ln for ln in r.stderr.splitlines() if not ln.startswith("govkg: build: ")]
+    assert lines[0] == f"govkg: skipped {d}/换\\n行.txt: the file is empty"
+    assert len(lines) == 2 and "\x1b" not in r.stderr
+    r = run_cli("query", "reports", "--store", store)
+    assert r.exit_code == 0 and "\\x1b[2J\\x1b]0;owned\\x07青石.txt" in r.stdout and "\x1b" not in r.stdout
+
+
+def test_csv_and_xlsx_cells_never_become_formulas(tmp_path):
+    import openpyxl
+
+    d = tmp_path / "in"
+    d.mkdir()
+    formula = '=HYPERLINK("http://evil.example/","点此")'
+    (d / "f.txt").write_text("东风镇2023年工作总结\n一、主要工作\n" + formula + "在红石村实施排涝工程5公里。\n"
+                             "-在沙河村新建高标准农田-300亩。\n", encoding="utf-8")
+    r = run_cli("facts", d, "--format", "csv", "--register", "none")
+    rows = list(__import__("csv").reader(r.stdout.splitlines()))
+    texts = [row[-1] for row in rows[1:]]
+    assert "'" + formula + "在红石村实施排涝工程5公里。" in texts
+    assert all(not t.startswith(("=", "+", "-", "@")) for t in texts)
+    store = tmp_path / "store"
+    assert run_cli("build", d, "--store", store, "--register", "none").exit_code == 0
+    args = ["query", "village-statements", "--store", store, "--param", "township=东风镇", "--param", "village=红石"]
+    r = run_cli(*args, "--format", "csv")
+    assert r.exit_code == 0, r.output
+    cells = [c for row in __import__("csv").reader(r.stdout.splitlines()) for c in row if formula in c]
+    assert cells and all(c.startswith("'=") for c in cells)
+    out = tmp_path / "v.xlsx"
+    assert run_cli(*args, "--format", "xlsx", "-o", out).exit_code == 0
+    cells = [c for row in openpyxl.load_workbook(out).active.iter_rows() for c in row
+             if isinstance(c.value, str) and formula in c.value]
+    assert cells and all(c.data_type == "s" for c in cells)
 
 
 def test_a_folder_of_thousands_of_files(tmp_path):
@@ -273,6 +378,71 @@ def test_a_build_killed_with_sigkill_leaves_whole_reports_and_a_rerun_completes(
     with GraphStore(store, read_only=True) as a, GraphStore(reference, read_only=True) as b:
         data = [g for g in b.named_graphs() if g != ns.DESCRIPTION_GRAPH]
         assert sorted_nquads(a, data) == sorted_nquads(b, data)
+
+
+def die_on_marked(path):
+    """A worker's work that dies outright (as a crash or the OOM killer would) on one file."""
+    from govkg.pipeline import _worker_prepare
+
+    if "kills-its-worker" in path.name:
+        os._exit(70)
+    return _worker_prepare(path)
+
+
+def test_a_worker_that_dies_names_its_report_as_skipped_and_the_rest_build(tmp_path):
+    from govkg.pipeline import WORKER_DIED, Options, Prepared, Skipped, _prepared
+
+    files = []
+    for i, src in enumerate(sorted(EXAMPLES.glob("*.txt")) * 2):
+        dst = tmp_path / f"{i:02d}-{src.name}"
+        dst.write_bytes(src.read_bytes())
+        files.append(dst)
+    killer = tmp_path / "05-kills-its-worker.txt"
+    files[5].rename(killer)
+    files[5] = killer
+    opts = Options(ns.DEFAULT_BASE, True, Limits(), None, None)
+    got = list(_prepared(files, opts, 2, work=die_on_marked))
+    assert [g.path if isinstance(g, Skipped) else g.report.source for g in got] == [str(f) for f in files]
+    assert [(g.path, g.reason) for g in got if isinstance(g, Skipped)] == [(str(killer), WORKER_DIED)]
+    assert sum(isinstance(g, Prepared) for g in got) == len(files) - 1
+
+
+def _children(pid: int) -> set[int]:
+    out = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.add(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_killing_a_build_with_jobs_leaves_no_worker_behind(generated, tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "govkg.cli", "build", str(generated), "--store",
+                             str(tmp_path / "store"), "--register", "none", "--jobs", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(children := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(2)
+    children = _children(proc.pid)
+    assert len(children) >= 2, "the workers should be running"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(c) for c in children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [c for c in children if _alive(c)] == []
 
 
 def test_a_second_writer_gets_store_in_use(tmp_path):

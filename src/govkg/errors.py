@@ -11,6 +11,21 @@ never exits.
 from __future__ import annotations
 
 
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def one_line(text: str) -> str:
+    r"""Text safe to print on one line of a terminal: newlines and other control characters
+    (ESC sequences a file name may hold) shown escaped, everything else, Chinese included, as is.
+
+    >>> one_line("坏\n名\x1b[31m.txt")
+    '坏\\n名\\x1b[31m.txt'
+    """
+    return _CONTROL.sub(lambda m: {"\n": "\\n", "\r": "\\r"}.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), text)
+
+
 class GovkgError(Exception):
     """Base of every error govkg raises on purpose."""
 

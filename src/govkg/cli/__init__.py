@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 import traceback
 from contextlib import contextmanager
@@ -17,8 +18,9 @@ from pathlib import Path
 import click
 
 from .. import namespaces as ns
-from ..errors import GovkgError
-from ..ingest import DEFAULT_MAX_BYTES, DEFAULT_MAX_DOCX_EXPANDED, DEFAULT_MAX_LINE_CHARS, Limits, Skipped
+from ..errors import GovkgError, one_line
+from ..ingest import (DEFAULT_MAX_BYTES, DEFAULT_MAX_CHARS, DEFAULT_MAX_DOCX_EXPANDED, DEFAULT_MAX_LINE_CHARS, Limits,
+                      Skipped)
 from .output import binary_output, is_stdout, pipe_closed, print_table, progress as _progress, quiet_option
 
 BOM = "\ufeff"
@@ -42,10 +44,10 @@ def _fail(e: Exception, debug: bool) -> None:
     if debug:
         traceback.print_exc()
     if isinstance(e, GovkgError):
-        click.echo(f"govkg: error: {e.message}", err=True)
+        click.echo(one_line(f"govkg: error: {e.message}"), err=True)
     else:
-        click.echo(f"govkg: internal error: {type(e).__name__}: {e} (run with --debug for the "
-                   f"traceback)", err=True)
+        click.echo(one_line(f"govkg: internal error: {type(e).__name__}: {e} (run with --debug for the "
+                            f"traceback)"), err=True)
     sys.exit(2)
 
 
@@ -68,6 +70,8 @@ def _store_option(f):
 
 def _limit_options(f):
     """The size limits of ingest (a file past one is skipped with the limit named)."""
+    f = click.option("--max-chars", type=click.IntRange(1), default=DEFAULT_MAX_CHARS, show_default=True,
+                     help="Skip reports with more characters of text (a report is rarely longer).")(f)
     f = click.option("--max-line-chars", type=click.IntRange(1), default=DEFAULT_MAX_LINE_CHARS, show_default=True,
                      help="Skip files with a longer line (a report's paragraphs are far shorter).")(f)
     f = click.option("--max-docx-bytes", type=click.IntRange(1), default=DEFAULT_MAX_DOCX_EXPANDED,
@@ -88,7 +92,7 @@ def _check_base(base: str) -> str:
 
 def _skipped_summary(skipped: list[Skipped]) -> None:
     for s in skipped:
-        click.echo(f"govkg: skipped {s.path}: {s.reason}", err=True)
+        click.echo(one_line(f"govkg: skipped {s.path}: {s.reason}"), err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -116,7 +120,7 @@ def main(ctx: click.Context, debug: bool, config_path: Path | None) -> None:
 @click.option("--review", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="An analyst's review CSV (township, village, register_village) that overrides links.")
 @click.pass_context
-def facts(ctx, paths, fmt, bom, quiet, max_bytes, max_docx_bytes, max_line_chars, register, review):
+def facts(ctx, paths, fmt, bom, quiet, max_bytes, max_docx_bytes, max_line_chars, max_chars, register, review):
     """Print the extracted facts of reports (files or folders)."""
     from ..pipeline import iter_facts
 
@@ -127,20 +131,23 @@ def facts(ctx, paths, fmt, bom, quiet, max_bytes, max_docx_bytes, max_line_chars
             if bom:
                 sys.stdout.write(BOM)
             writer.writerow(FACT_CSV_COLUMNS)
-        for item in iter_facts(paths, limits=Limits(max_bytes, max_docx_bytes, max_line_chars), progress=progress,
+        for item in iter_facts(paths, limits=Limits(max_bytes, max_docx_bytes, max_line_chars, max_chars), progress=progress,
                                register=None if register == "none" else register, review=review):
             if isinstance(item, Skipped):
-                click.echo(f"govkg: skipped {item.path}: {item.reason}", err=True)
+                click.echo(one_line(f"govkg: skipped {item.path}: {item.reason}"), err=True)
                 skipped.append(item)
                 continue
             for fact in item[1]:
                 if writer is None:
                     sys.stdout.write(json.dumps(fact, ensure_ascii=False) + "\n")
                 elif fact["type"] == "activity":
-                    writer.writerow([fact["doc"], fact["township"], fact["category"], fact["status"],
-                                     fact["period"], ";".join(fact["villages"]), fact["village_count"] or "",
-                                     ";".join(f"{q['value']} {q['unit']}" for q in fact["quantities"]),
-                                     fact["span"][0], fact["span"][1], fact["text"]])
+                    from ..queries import spreadsheet_safe
+
+                    writer.writerow([spreadsheet_safe(v) for v in (
+                        fact["doc"], fact["township"], fact["category"], fact["status"],
+                        fact["period"], ";".join(fact["villages"]), fact["village_count"] or "",
+                        ";".join(f"{q['value']} {q['unit']}" for q in fact["quantities"]),
+                        fact["span"][0], fact["span"][1], fact["text"])])
         sys.stdout.flush()
     if skipped:
         click.echo(f"govkg: {len(skipped)} file(s) skipped", err=True)
@@ -161,7 +168,7 @@ def facts(ctx, paths, fmt, bom, quiet, max_bytes, max_docx_bytes, max_line_chars
               help="Processes that read, map and validate reports (0: one per core).")
 @quiet_option
 @click.pass_context
-def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_line_chars, register, review,
+def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_line_chars, max_chars, register, review,
           jobs, quiet):
     """Build reports into the store: one named graph per report, validated first."""
     import os
@@ -171,7 +178,7 @@ def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_l
 
     with _errors(ctx), _progress("build", quiet) as progress:
         summary = run_build(paths, store, base=_check_base(base), validate=not no_validate,
-                            limits=Limits(max_bytes, max_docx_bytes, max_line_chars),
+                            limits=Limits(max_bytes, max_docx_bytes, max_line_chars, max_chars),
                             progress=progress, register=None if register == "none" else register,
                             review=review, config=ctx.obj.config(), jobs=jobs or os.cpu_count() or 1)
     _skipped_summary(summary.skipped)
@@ -255,8 +262,11 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
               help="Run against a remote SPARQL endpoint instead of the store.")
 @click.option("--user", default=None, help="User for the endpoint; the password is read from $GOVKG_PASSWORD "
                                             "(a bearer token from $GOVKG_TOKEN is used when no user is given).")
+@click.option("--allow-service", multiple=True, metavar="IRI",
+              help="Let the query call a SPARQL SERVICE whose IRI starts with this (repeatable); "
+                   "every other SERVICE is refused.")
 @click.pass_context
-def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, endpoint, user):
+def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, endpoint, user, allow_service):
     """Run a stored query (by name) or a .rq file against the store or an endpoint.
 
     The answer goes to standard output (or -o FILE); which store or endpoint gave it, and how
@@ -284,12 +294,12 @@ def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, 
         if lang and any(p.name == "lang" for p in q.params):
             values["lang"] = [lang]
         if endpoint:
-            rows = run(q, None, values, endpoint=endpoint, user=user)
+            rows = run(q, None, values, endpoint=endpoint, user=user, allow_service=allow_service)
             source = f"endpoint {endpoint}"
         else:
             path = store or default_store_path()
             with GraphStore(path, read_only=True) as graph_store:
-                rows = run(q, graph_store, values)
+                rows = run(q, graph_store, values, allow_service=allow_service)
             source = f"store {path}"
         if fmt == "table" and is_stdout(output):
             print_table(rows.columns, rows.rows, use_pager=not no_pager)
@@ -399,7 +409,7 @@ def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry
                 result = run_push(store or default_store_path(), target, creds, everything=everything,
                                   dry_run=dry_run, retries=retries, progress=progress)
         except PushError as e:
-            click.echo(f"govkg: error: {e.message}", err=True)
+            click.echo(one_line(f"govkg: error: {e.message}"), err=True)
             click.echo(f"govkg: pushed {len(e.pushed)} graph(s); not pushed {len(e.not_pushed)}: "
                        + ", ".join(e.not_pushed[:5]) + (" …" if len(e.not_pushed) > 5 else "")
                        + "; rerun the same command to push the rest", err=True)
@@ -412,6 +422,15 @@ def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry
                f"{len(result.unchanged)} unchanged, {len(result.dropped)} dropped, to {target.key}", err=True)
 
 
+def _size(text: str) -> int:
+    """Bytes of a size such as 4GiB, 512MiB, 1000000 (0: no limit)."""
+    m = re.fullmatch(r"\s*(\d+)\s*([KMGT]i?B?)?\s*", text, re.IGNORECASE)
+    if not m:
+        raise click.BadParameter(f"{text!r} is not a size (e.g. 4GiB, 512MiB, 1000000)")
+    unit = (m.group(2) or "").upper().rstrip("B").rstrip("I")
+    return int(m.group(1)) * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}[unit]
+
+
 @main.command()
 @_store_option
 @click.option("--host", default="127.0.0.1", show_default=True,
@@ -419,25 +438,55 @@ def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True)
 @click.option("--timeout", "timeout_s", type=click.IntRange(1, 3600), default=60, show_default=True,
               help="Seconds a query may run.")
+@click.option("--memory", default="4GiB", show_default=True, callback=lambda c, p, v: _size(v),
+              help="Memory the SPARQL engine may hold; a query past it stops the engine, "
+                   "which is started again (0: no limit).")
+@click.option("--max-body", default="1MiB", show_default=True, callback=lambda c, p, v: _size(v),
+              help="Largest request body accepted (413 beyond).")
+@click.option("--max-answer", default="512MiB", show_default=True, callback=lambda c, p, v: _size(v),
+              help="Largest answer sent; a longer one is cut off.")
+@click.option("--allow-host", "hosts", multiple=True, metavar="NAME",
+              help="Another Host name to answer (repeatable); by default only the address listened on.")
+@click.option("--allow-service", multiple=True, metavar="IRI",
+              help="Let queries call a SPARQL SERVICE whose IRI starts with this (repeatable).")
 @click.pass_context
-def serve(ctx, store, host, port, timeout_s):
-    """Serve the store as a read-only SPARQL endpoint with a query page."""
+def serve(ctx, store, host, port, timeout_s, memory, max_body, max_answer, hosts, allow_service):
+    """Serve the store as a read-only SPARQL endpoint with a query page.
+
+    Ends on Ctrl-C or SIGTERM (exit 0), or with exit 1 when the SPARQL engine cannot go on.
+    """
+    import signal
+
     from ..serve import Endpoint
     from ..store import default_store_path
 
+    def event(line: str) -> None:
+        click.echo(f"govkg: {line}", err=True)
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
     with _errors(ctx):
-        endpoint = Endpoint(store or default_store_path(), host, port, timeout_s)
+        endpoint = Endpoint(store or default_store_path(), host, port, timeout_s, memory_bytes=memory or None,
+                            max_body=max_body, max_answer=max_answer or 1 << 62, hosts=hosts,
+                            allow_service=allow_service, on_event=event)
         url = endpoint.start()
+    previous = signal.signal(signal.SIGTERM, terminate)
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"govkg: warning: listening on {host}: the store is readable beyond this machine", err=True)
     click.echo(f"serving {store or default_store_path()} read-only at {url} "
                f"(SPARQL endpoint {url}query); Ctrl-C to stop", err=True)
+    failure = None
     try:
-        endpoint.wait()
+        failure = endpoint.wait()
     except KeyboardInterrupt:
         pass
     finally:
         endpoint.stop()
+        signal.signal(signal.SIGTERM, previous)
+    if failure:
+        click.echo(f"govkg: error: {failure}", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -451,7 +500,7 @@ def remove(ctx, report, store):
     with _errors(ctx):
         graphs = run_remove(report, store, ctx.obj.config())
     if not graphs:
-        click.echo(f"govkg: error: {report}: no such report in the store", err=True)
+        click.echo(one_line(f"govkg: error: {report}: no such report in the store"), err=True)
         sys.exit(2)
     for g in graphs:
         click.echo(f"removed {g}", err=True)

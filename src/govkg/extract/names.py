@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 CJK = "\u4e00-\u9fff"
 IS_CJK = re.compile(f"[{CJK}]")
@@ -28,11 +29,23 @@ GENERIC = re.compile(
     "|一个|每个|这个|那个|个别|嘎查村|业务|干部|领导|群众|农户|[各每逐驻该这那不]|[农城县市镇乡]$|..旗$"
     "|扶贫|帮扶|帮镇扶|移民|提升|改善|完善|加强|桥梁|水坝|水库|渠道|泵站|自然|空心|街道|建制|我们|你们|他们|咱们|生态|非遗|修好|一条|这条|那条|水泥|泥结石|合格|安排|达标|先进|优秀|[省市县区镇乡]级|全面|彻底|解决|实现|制约|左右|公路|道路|一条线|千万|改造|整治|整修|拆除|分流|入地")
 
+_LEADING_BY_FIRST: dict[str, list[str]] = {}
+for _w in LEADING:                  # longest first, as LEADING is sorted
+    _LEADING_BY_FIRST.setdefault(_w[0], []).append(_w)
+
+
+@lru_cache(maxsize=65536)
 def _strip_leading(name: str) -> str:
+    """The name without the words that lead into it (longest first, repeatedly), keeping two
+    characters at least.
+
+    >>> _strip_leading("持续推进红石"), _strip_leading("于家海")
+    ('红石', '于家海')
+    """
     changed = True
     while changed:
         changed = False
-        for w in LEADING:
+        for w in _LEADING_BY_FIRST.get(name[:1], ()):
             if len(w) == 1 and name[1:2] == "家":
                 break       # 于家海, 向家湾: a surname before 家 starts the name
             if name.startswith(w) and len(name) - len(w) >= 2:

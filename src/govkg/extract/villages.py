@@ -94,13 +94,18 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
     return out
 
 
+# a township has a few dozen villages; a longer 、-run is not one list of them, and walking it
+# back from every suffix in it would cost the square of its length
+MAX_LIST_ITEMS = 60
+
+
 def _list_items(text: str, end: int) -> list[tuple[int, int]]:
     """Raw items of a 、-separated list that ends at ``end``, left to right."""
     raw = run_before(text, end)
     if not raw:
         return []
     items = [(end - len(raw), end)]
-    while True:
+    while len(items) < MAX_LIST_ITEMS:
         a = items[-1][0]
         if a > 0 and text[a - 1] == "、":
             prev = run_before(text, a - 1)
@@ -162,6 +167,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
     """
     marked_names, known = known, known | registered if registered else known
     found: dict[int, Mention] = {}
+    item_cache: dict[tuple[int, int, bool], list] = {}
     list_no = 0
     # 长村张街道, 三村镇: where the township's own name holds 村, that 村 ends no village
     in_town = [(x.start(), x.end()) for x in re.finditer(re.escape(town_stem), text)] \
@@ -203,7 +209,10 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             a, b = items[idx]
             # an item right after 、 is bounded on its left even when the list walk stopped
             first = idx == 0 and not (a > 0 and text[a - 1] == "、")
-            item = _item_names(text[a:b], first, known)
+            key = (a, b, first)
+            if key not in item_cache:      # the items of a list are met again from each suffix in it
+                item_cache[key] = _item_names(text[a:b], first, known)
+            item = item_cache[key]
             if not item:
                 if idx == len(items) - 1:
                     last_ok = False
