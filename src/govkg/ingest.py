@@ -310,7 +310,7 @@ _FULLWIDTH = {c: chr(c - 0xFEE0) for c in list(range(0xFF10, 0xFF1A)) + list(ran
               + list(range(0xFF41, 0xFF5B))}
 _FULLWIDTH.update({0xFF05: "%", 0xFF0E: "."})
 _TERMINAL = set("。；！？：:;!?”」』）)…")
-_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|——|第[一二三四五六七八九十]+)")
+_HEADING_START = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、是]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、](?!\d)|——|第[一二三四五六七八九十]+)")
 
 
 def normalise(raw: str) -> str:
@@ -345,24 +345,51 @@ def normalise_page(raw: str) -> tuple[str, list[str]]:
              if not _DEBRIS_LINES.match(ln) and not _is_clutter(ln)]
     out: list[str] = []
     blank = 0
+    width, last = _wrap_width(lines), ""
     for ln in lines:
         if not ln.strip():
             blank += 1
             continue
-        if out and _broken_mid_sentence(out[-1], ln):
+        if out and _broken_mid_sentence(out[-1], ln, width, last):
             out[-1] += ln.lstrip()
         else:
             if out and blank:
                 out.append("")
             out.append(ln)
-        blank = 0
+        blank, last = 0, ln
     return "\n".join(out).strip("\n") + "\n", page
 
 
-def _broken_mid_sentence(prev: str, nxt: str) -> bool:
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a report's text was hard-wrapped at (text taken from a PDF in narrow columns:
+    every body line about as long, most ending mid-sentence), or None.
+
+    >>> _wrap_width(["这是一个被硬换行的段落文字示例内容"] * 9 + ["短。"])
+    17
+    """
+    body = [len(ln.strip()) for ln in lines if len(ln.strip()) >= 12]
+    if len(body) < 8:
+        return None
+    from collections import Counter
+
+    counts = Counter(body)
+    width = max(counts, key=lambda w: (sum(counts[x] for x in range(w - 2, w + 3)), w))
+    near = [ln for ln in lines if width - 3 <= len(ln.strip()) <= width + 3]
+    open_ended = [ln for ln in near if ln.rstrip()[-1] not in _TERMINAL]
+    if len(near) < 0.4 * len(body) or len(open_ended) < 0.5 * len(near):
+        return None
+    return width
+
+
+def _broken_mid_sentence(prev: str, nxt: str, width: int | None = None, line: str = "") -> bool:
     p, n = prev.rstrip(), nxt.lstrip()
     if not p or not n or p[-1] in _TERMINAL or _HEADING_START.match(n):
         return False
+    # in a hard-wrapped text a full line runs on into the next, whatever that starts with
+    wrapped = width is not None and width - 3 <= len(line.strip()) and \
+        re.match(r"[\u4e00-\u9fff\d（(“《]", n) is not None
+    if wrapped:
+        return True
     if not ("\u4e00" <= n[0] <= "\u9fff"):
         return False
     # a long body line cut off mid-sentence, a title cut after a connective, or a list
