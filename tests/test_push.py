@@ -164,6 +164,93 @@ def test_a_redirect_on_a_write_is_a_failure_and_credentials_stay_home(store, tmp
         server.server_close()
 
 
+def _recording_server(answer):
+    """A loopback HTTP server that asks for basic credentials, records what it was sent and
+    answers ``answer(handler)``; returns (server, base URL, records)."""
+    import http.server
+    import threading
+
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _any(self):
+            seen.append((self.command, self.path, self.headers.get("Authorization")))
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            if not self.headers.get("Authorization"):
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="store"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            answer(self)
+
+        do_GET = do_PUT = do_POST = do_DELETE = _any
+
+        def log_message(self, *a):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"127.0.0.1:{server.server_address[1]}", seen
+
+
+def _no_content(h):
+    h.send_response(204)
+    h.end_headers()
+
+
+def _html(h):
+    body = b"<html><body>not SPARQL</body></html>"
+    h.send_response(200)
+    h.send_header("Content-Type", "text/html")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def test_credentials_in_a_url_are_sent_and_never_printed_or_journalled(store, tmp_path):
+    import base64
+
+    server, hostport, seen = _recording_server(_no_content)
+    try:
+        r = CliRunner().invoke(main, ["push", "--store", str(store), "--graph-store", f"http://alice:p#w@{hostport}/store"])
+        assert r.exit_code == 0, r.output
+        assert "p#w" not in r.output
+        sent = {a for _, _, a in seen if a}
+        assert sent == {"Basic " + base64.b64encode(b"alice:p#w").decode()}
+        journal = next(store.parent.glob("*push*")).read_text(encoding="utf-8")
+        assert "p#w" not in journal and "alice" not in journal
+        # no port: the user:password is not read as a host and a port
+        r = CliRunner().invoke(main, ["push", "--store", str(store), "--retries", "0", "--all",
+                                      "--graph-store", "http://alice:pw@127.0.0.1/store"])
+        assert r.exit_code == 2 and "pw@" not in r.output and "internal error" not in r.output
+        assert r.stderr.startswith("govkg: error: http://127.0.0.1/store?graph=")
+        # query --endpoint: the same, and an answer that is not SPARQL JSON is a one-line error
+        html, hp2, _ = _recording_server(_html)
+        try:
+            r = CliRunner().invoke(main, ["query", "reports", "--endpoint", f"http://bob:s3cret@{hp2}/query"])
+            assert r.exit_code == 2 and "s3cret" not in r.output
+            assert r.stderr == (f"govkg: error: http://{hp2}/query: the endpoint's answer is not SPARQL JSON "
+                                "results (is this URL the SPARQL query endpoint?)\n")
+        finally:
+            html.shutdown()
+            html.server_close()
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("journal", ['[1, 2]', '{"k": 5}', '{"k": {"g": 7}}', '{"k": ', "\x00\xff"])
+def test_a_malformed_push_journal_means_push_everything_again(store, tmp_path, journal):
+    from govkg.push import _journal_path
+
+    _journal_path(store).write_bytes(journal.encode("latin-1"))
+    with OxigraphServer(tmp_path / "remote") as server:
+        r = CliRunner().invoke(main, ["push", "--store", str(store), "--graph-store", f"{server.base}/store"])
+        assert r.exit_code == 0, r.output
+        assert remote_quad_count(f"{server.base}/query") == local_quads(store)
+
+
 def test_retries_back_off_is_capped(monkeypatch):
     from govkg import push as push_module
 

@@ -514,6 +514,52 @@ def test_a_push_to_a_server_that_dies_mid_way_leaves_no_partial_graph(examples_s
         server.stop()
 
 
+def test_a_staging_graph_left_by_a_dead_server_is_dropped_once_its_report_is_gone(examples_store, tmp_path,
+                                                                                  monkeypatch):
+    import shutil
+
+    from govkg import push as push_module
+    from govkg.pipeline import remove
+    from govkg.push import Target, push
+
+    local = tmp_path / "local" / "store"
+    shutil.copytree(examples_store, local)
+    server = OxigraphServer(tmp_path / "remote").start()
+    target = Target(f"{server.base}/store", f"{server.base}/update", atomic=True)
+    real_send = push_module._Client.send
+    calls = []
+
+    def dying_send(self, method, url, body=None, content_type=None, ok_missing=False):
+        calls.append(method)
+        if method == "POST" and b"graph%2Freport%2F" in body and "report" not in calls:
+            calls.append("report")
+            server.stop()     # a report's graph is staged; the server dies before it is swapped in
+        return real_send(self, method, url, body, content_type, ok_missing)
+
+    monkeypatch.setattr(push_module._Client, "send", dying_send)
+    with pytest.raises(PushError) as e:
+        push(local, target, retries=0)
+    monkeypatch.setattr(push_module._Client, "send", real_send)
+    staged = e.value.not_pushed[0]
+    assert staged != ns.DESCRIPTION_GRAPH, e.value.not_pushed
+    assert remove(staged, local) == [staged]          # the report is removed locally meanwhile
+    server.start()
+    try:
+        def graphs():
+            from govkg.queries import EndpointBackend
+
+            _, rows = EndpointBackend(f"{server.base}/query").select(
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "remote")
+            return {r[0].value for r in rows}
+
+        assert any(g.startswith(push_module.STAGING) for g in graphs())     # what the failure left
+        push(local, target)
+        left = graphs()
+        assert staged not in left and not [g for g in left if g.startswith(push_module.STAGING)]
+    finally:
+        server.stop()
+
+
 # --- exposure --------------------------------------------------------------------------------
 
 @pytest.fixture()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -47,8 +48,19 @@ class Target:
     graph_store: str | None = None
     update_endpoint: str | None = None
     atomic: bool = False
+    # a user:password written into a URL, taken out of it (requests go to the bare URL)
+    url_user: str | None = field(default=None, compare=False)
+    url_password: str | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
+        for name in ("graph_store", "update_endpoint"):
+            url = getattr(self, name)
+            if url:
+                bare, user, password = split_userinfo(url)
+                object.__setattr__(self, name, bare)
+                if user and not self.url_user:
+                    object.__setattr__(self, "url_user", user)
+                    object.__setattr__(self, "url_password", password)
         if not (self.graph_store or self.update_endpoint):
             raise PushError(None, "nothing to push to", "give --graph-store URL or --update-endpoint URL")
         if self.atomic and not (self.graph_store and self.update_endpoint):
@@ -81,19 +93,32 @@ class Credentials:
         return cls(token=os.environ.get("GOVKG_TOKEN") or None)
 
 
+_USERINFO = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/]*)@")
+
+
+def split_userinfo(url: str) -> tuple[str, str | None, str | None]:
+    """A URL without the user:password written into it, and that user and password.  The
+    userinfo runs to the last ``@`` before the path, so a password holding ``#`` or ``?``
+    (which a URL parser takes for a fragment or a query) is still found.
+
+    >>> split_userinfo("http://alice:p#w@host/store")
+    ('http://host/store', 'alice', 'p#w')
+    """
+    m = _USERINFO.match(url)
+    if not m:
+        return url, None, None
+    user, _, password = m.group(2).partition(":")
+    return m.group(1) + url[m.end():], urllib.parse.unquote(user) or None, \
+        (urllib.parse.unquote(password) if _ else None)
+
+
 def redact(url: str) -> str:
     """A URL without any user:password written into it.
 
     >>> redact("http://dba:secret@127.0.0.1:8890/sparql-graph-crud-auth")
     'http://127.0.0.1:8890/sparql-graph-crud-auth'
     """
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is None and parts.password is None:
-        return url
-    host = parts.hostname or ""
-    if parts.port:
-        host += f":{parts.port}"
-    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
+    return split_userinfo(url)[0]
 
 
 @dataclass
@@ -187,12 +212,16 @@ def _journal_path(store_path: Path) -> Path:
 
 
 def _load_journal(path: Path) -> dict:
+    """The push journal: target key → {graph: digest}.  One that cannot be read or has another
+    shape (hand-edited, truncated) only means: push everything again."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}          # an unreadable journal only means: push everything again
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: {g: d for g, d in v.items() if isinstance(g, str) and isinstance(d, str)}
+            for k, v in data.items() if isinstance(v, dict)}
 
 
 def _save_journal(path: Path, journal: dict) -> None:
@@ -213,6 +242,8 @@ def push(store_path: str | Path, target: Target, creds: Credentials = Credential
     journal_file = _journal_path(store_path)
     journal = _load_journal(journal_file)
     sent: dict[str, str] = dict(journal.get(target.key, {}))
+    if target.url_user and not creds.user:
+        creds = Credentials(target.url_user, target.url_password, creds.token)
     client = _Client(creds, [u for u in (target.graph_store, target.update_endpoint) if u],
                      retries, backoff, timeout)
     result = PushResult()
@@ -239,6 +270,10 @@ def push(store_path: str | Path, target: Target, creds: Credentials = Credential
                         step = Step(g, "put+move" if target.atomic else "put" if target.graph_store else "update",
                                     len(triples), len(body))
                         if not dry_run:
+                            # known before it is sent: a push that fails after staging it still
+                            # leaves it in the journal, so a later run drops it (and its staging
+                            # graph) if the report is gone by then
+                            sent.setdefault(g, "")
                             _put(client, target, g, body)
                             sent[g] = digest
                         result.pushed.append(step)
@@ -261,7 +296,7 @@ def _put(client: _Client, target: Target, graph: str, body: bytes) -> None:
     if target.graph_store and not target.atomic:
         client.send("PUT", _gsp_url(target.graph_store, graph), body, TURTLE)
     elif target.atomic:
-        staging = STAGING + hashlib.sha256(graph.encode()).hexdigest()[:24]
+        staging = _staging(graph)
         client.send("PUT", _gsp_url(target.graph_store, staging), body, TURTLE)
         client.send("POST", target.update_endpoint, _update_body(f"MOVE <{staging}> TO <{graph}>"), FORM)
     else:
@@ -271,8 +306,15 @@ def _put(client: _Client, target: Target, graph: str, body: bytes) -> None:
                     FORM)
 
 
+def _staging(graph: str) -> str:
+    return STAGING + hashlib.sha256(graph.encode()).hexdigest()[:24]
+
+
 def _drop(client: _Client, target: Target, graph: str) -> None:
-    if target.update_endpoint:
+    if target.atomic:
+        client.send("POST", target.update_endpoint, _update_body(
+            f"DROP SILENT GRAPH <{graph}> ;\nDROP SILENT GRAPH <{_staging(graph)}>"), FORM)
+    elif target.update_endpoint:
         client.send("POST", target.update_endpoint, _update_body(f"DROP SILENT GRAPH <{graph}>"), FORM)
     else:
         client.send("DELETE", _gsp_url(target.graph_store, graph), ok_missing=True)

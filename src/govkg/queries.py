@@ -393,6 +393,11 @@ class EndpointBackend:
 
         from SPARQLWrapper import JSON, SPARQLWrapper
 
+        from .push import split_userinfo
+
+        # a user:password written into the URL is taken out of it: sent as credentials, never
+        # part of a message (urllib would also read "user:pw@host" as a host and a bad port)
+        url, url_user, url_password = split_userinfo(url)
         self.url = url
         self.sw = SPARQLWrapper(url)
         self.sw.setReturnFormat(JSON)
@@ -400,6 +405,8 @@ class EndpointBackend:
         self.sw.setTimeout(timeout)
         if user:
             self.sw.setCredentials(user, os.environ.get("GOVKG_PASSWORD", ""))
+        elif url_user:
+            self.sw.setCredentials(url_user, url_password or "")
         elif os.environ.get("GOVKG_TOKEN"):
             self.sw.addCustomHttpHeader("Authorization", f"Bearer {os.environ['GOVKG_TOKEN']}")
 
@@ -412,8 +419,12 @@ class EndpointBackend:
         except Exception as e:  # SPARQLWrapper raises urllib and its own errors
             raise QueryError(self.url, f"the endpoint did not answer the query ({type(e).__name__}: {e})",
                              "check the URL and credentials") from None
-        cols = data["head"]["vars"]
-        return cols, [[_term_from_json(b.get(c)) for c in cols] for b in data["results"]["bindings"]]
+        try:
+            cols = data["head"]["vars"]
+            return cols, [[_term_from_json(b.get(c)) for c in cols] for b in data["results"]["bindings"]]
+        except (TypeError, KeyError, AttributeError, ValueError):
+            raise QueryError(self.url, "the endpoint's answer is not SPARQL JSON results",
+                             "is this URL the SPARQL query endpoint?") from None
 
 
 def _term_from_json(b: dict | None):
