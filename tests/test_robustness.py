@@ -33,7 +33,7 @@ from govkg.queries import list_queries, run
 from govkg.store import GraphStore
 from govkg.validate import validate_graph
 
-from conftest import EXAMPLES, ROOT, SEEDS, OxigraphServer
+from conftest import EXAMPLES, ROOT, SEEDS, OxigraphServer, child_pids
 
 HOSTILE = ['村<x>"{y}|\\^`', "换\n行村", "空\x00字", "\u200f右\u202e左村", " 空 格 ", "a%2Fb/../c", "<>", "'; DROP ALL #"]
 IRI_BREAKERS = re.compile(r'[\x00-\x20<>"{}|\\^`\x7f]')
@@ -407,18 +407,6 @@ def test_a_worker_that_dies_names_its_report_as_skipped_and_the_rest_build(tmp_p
     assert sum(isinstance(g, Prepared) for g in got) == len(files) - 1
 
 
-def _children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.add(int(stat.parent.name))
-    return out
-
-
 def _alive(pid: int) -> bool:
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
@@ -432,10 +420,10 @@ def test_killing_a_build_with_jobs_leaves_no_worker_behind(generated, tmp_path):
                              str(tmp_path / "store"), "--register", "none", "--jobs", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while len(children := _children(proc.pid)) < 2 and time.monotonic() < deadline:
+    while len(children := child_pids(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.2)
     time.sleep(2)
-    children = _children(proc.pid)
+    children = child_pids(proc.pid)
     assert len(children) >= 2, "the workers should be running"
     proc.send_signal(signal.SIGKILL)
     proc.wait()

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from govkg.cli import main
 from govkg.serve import Endpoint
 
-from conftest import EXAMPLES, OxigraphServer
+from conftest import EXAMPLES, OxigraphServer, child_pids
 
 CARTESIAN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -221,18 +221,6 @@ def _read_all(s: socket.socket) -> str:
     return data.decode("utf-8", "replace")
 
 
-def _children(pid: int) -> set[int]:
-    out = set()
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            out.add(int(stat.parent.name))
-    return out
-
-
 def _gone(pid: int, seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -252,7 +240,7 @@ def test_serve_ended_by_a_signal_leaves_no_engine(examples_store, sig, code):
     try:
         line = proc.stderr.readline()
         assert "read-only at http://127.0.0.1:" in line, line
-        engine = next(iter(_children(proc.pid)))
+        engine = next(iter(child_pids(proc.pid)))
         proc.send_signal(sig)
         assert proc.wait(timeout=15) == code
         assert _gone(engine)
