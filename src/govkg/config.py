@@ -65,4 +65,31 @@ def load_config(path: str | Path | None = None) -> DatasetConfig:
     bad = [k for k, v in section.items() if not isinstance(v, str)]
     if bad:
         raise ResourceError(str(p), f"[dataset] {bad[0]} must be a string")
+    for key in IRI_KEYS:
+        if key in section and not _is_iri(section[key]):
+            # checked here, before a build spends its time, not when the description is written
+            raise ResourceError(str(p), f"[dataset] {key} = '{section[key]}' is not an http(s) IRI",
+                                "e.g. https://example.gov.cn/")
     return DatasetConfig(**section)
+
+
+IRI_KEYS = ("license", "publisher_url", "homepage")
+
+
+def _is_iri(value: str) -> bool:
+    """An absolute http(s) IRI Oxigraph accepts.
+
+    >>> _is_iri("https://creativecommons.org/licenses/by/4.0/"), _is_iri("CC BY 4.0"), _is_iri("http://a b/")
+    (True, False, False)
+    """
+    import re
+
+    import pyoxigraph as ox
+
+    if not re.match(r"https?://[^\s/?#]+", value):
+        return False
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        return False
+    return True

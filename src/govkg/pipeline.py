@@ -262,10 +262,20 @@ def build(paths: Iterable[str | Path], store_path: str | Path | None = None,
         store.load_vocabularies()
         summary = BuildSummary()
         summary.skipped.extend(refused)
-        for n, item in enumerate(_prepared(files, opts, jobs), 1):
-            _load(item, store, store_path, base, summary)
-            if progress:
-                progress(n, len(files), str(files[n - 1]))
+        try:
+            for n, item in enumerate(_prepared(files, opts, jobs), 1):
+                _load(item, store, store_path, base, summary)
+                if progress:
+                    progress(n, len(files), str(files[n - 1]))
+        except BaseException:
+            # interrupted (Ctrl-C, SIGTERM) or failing: what did load is described all the
+            # same, unless the description cannot be written either (a full disk), when the
+            # first error is the one to see; push and export describe afresh what they find
+            try:
+                refresh_description(store, config, base)
+            except Exception:  # noqa: BLE001
+                pass
+            raise
         refresh_description(store, config, base)
         return summary
 

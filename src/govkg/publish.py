@@ -40,9 +40,20 @@ def sorted_graph(store: GraphStore, graph: str) -> list[ox.Quad]:
     return sorted(store.quads(graph), key=_key)
 
 
-def _stream(store: GraphStore, graphs: list[str], with_graphs: bool) -> Iterator[ox.Quad | ox.Triple]:
+def graph_quads(store: GraphStore, graph: str, config: DatasetConfig | None) -> list[ox.Quad]:
+    """One graph's quads in a fixed order; the description's as it should be (never a
+    missing or out-of-date one, as a build killed part way leaves)."""
+    if graph == ns.DESCRIPTION_GRAPH:
+        g = ox.NamedNode(graph)
+        return [ox.Quad(t.subject, t.predicate, t.object, g)
+                for t in sorted(current_description(store, config), key=_key)]
+    return sorted_graph(store, graph)
+
+
+def _stream(store: GraphStore, graphs: list[str], with_graphs: bool,
+            config: DatasetConfig | None = None) -> Iterator[ox.Quad | ox.Triple]:
     for g in graphs:
-        for q in sorted_graph(store, g):
+        for q in graph_quads(store, g, config):
             yield q if with_graphs else q.triple
 
 
@@ -73,7 +84,8 @@ def data_prefixes(store: GraphStore) -> dict[str, str]:
     return {**ns.PREFIXES, "data": base}
 
 
-def export(store: GraphStore, fmt: str, out: str | Path | BinaryIO, graph: str | None = None) -> int:
+def export(store: GraphStore, fmt: str, out: str | Path | BinaryIO, graph: str | None = None,
+           config: DatasetConfig | None = None) -> int:
     """Write the store (or one report's graph, with the description) to ``out``, a path (a
     name ending in ``.gz`` is compressed) or a binary file object; return the number of
     statements written.
@@ -85,20 +97,20 @@ def export(store: GraphStore, fmt: str, out: str | Path | BinaryIO, graph: str |
     if fmt not in FORMATS:
         raise StoreError(str(out), f"unknown export format '{fmt}'", f"use one of {', '.join(FORMATS)}")
     rdf_format, with_graphs = FORMATS[fmt]
-    graphs = store.named_graphs()
+    graphs = sorted(set(store.named_graphs()) | {ns.DESCRIPTION_GRAPH})
     if graph:
         found = store.find_report_graphs(graph) or ([graph] if graph in graphs else [])
         if not found:
             raise StoreError(graph, "no such report or graph in the store")
-        graphs = sorted({found[0]} | ({ns.DESCRIPTION_GRAPH} & set(graphs)))
+        graphs = sorted({found[0], ns.DESCRIPTION_GRAPH})
     prefixes = data_prefixes(store) if rdf_format not in (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS) else None
     name = getattr(out, "name", None) if not isinstance(out, (str, Path)) else str(out)
     try:
         if isinstance(out, (str, Path)):
             opener = gzip.open if Path(out).suffix == ".gz" else open
             with opener(out, "wb") as f:
-                return _write(store, graphs, fmt, rdf_format, with_graphs, prefixes, f)
-        return _write(store, graphs, fmt, rdf_format, with_graphs, prefixes, out)
+                return _write(store, graphs, fmt, rdf_format, with_graphs, prefixes, f, config)
+        return _write(store, graphs, fmt, rdf_format, with_graphs, prefixes, out, config)
     except OSError as e:
         if isinstance(e, BrokenPipeError):
             raise
@@ -106,12 +118,12 @@ def export(store: GraphStore, fmt: str, out: str | Path | BinaryIO, graph: str |
 
 
 def _write(store: GraphStore, graphs: list[str], fmt: str, rdf_format, with_graphs: bool,
-           prefixes: dict | None, f: BinaryIO) -> int:
+           prefixes: dict | None, f: BinaryIO, config: DatasetConfig | None = None) -> int:
     if fmt == "jsonld":
-        return _write_jsonld(store, graphs, prefixes or dict(ns.PREFIXES), f)
+        return _write_jsonld(store, graphs, prefixes or dict(ns.PREFIXES), f, config)
     if fmt == "turtle":
         f.write(TURTLE_HEADER.encode("utf-8"))
-    items = _Counter(_stream(store, graphs, with_graphs))
+    items = _Counter(_stream(store, graphs, with_graphs, config))
     ox.serialize(items, f, rdf_format, prefixes=prefixes)
     return items.n
 
@@ -126,7 +138,8 @@ def _sorted_json(value):
     return value
 
 
-def _write_jsonld(store: GraphStore, graphs: list[str], context: dict[str, str], f: BinaryIO) -> int:
+def _write_jsonld(store: GraphStore, graphs: list[str], context: dict[str, str], f: BinaryIO,
+                  config: DatasetConfig | None = None) -> int:
     """Compacted JSON-LD, streamed graph by graph: one ``{"@id", "@graph"}`` object per named
     graph under a top-level ``@graph``, each compacted by rdflib's serializer with ``context``."""
     import rdflib
@@ -141,7 +154,7 @@ def _write_jsonld(store: GraphStore, graphs: list[str], context: dict[str, str],
             .encode("utf-8") + b',\n "@graph": [')
     n = 0
     for i, g in enumerate(graphs):
-        quads = sorted_graph(store, g)
+        quads = graph_quads(store, g, config)
         n += len(quads)
         rg = rdflib.Graph()
         rg.parse(data=ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES).decode("utf-8"),
@@ -181,15 +194,49 @@ def _namespace(iri: str) -> str:
     return iri[:cut + 1]
 
 
-def _previous(store: GraphStore) -> dict:
+def _previous(store: GraphStore | ox.Store) -> dict:
     """What the stored description says: dataset IRI, issued, modified, fingerprint."""
     q = f"""PREFIX gw: <{ns.GW}> PREFIX dcterms: <{ns.DCT}> PREFIX void: <{ns.VOID}>
     SELECT ?ds ?issued ?modified ?fp WHERE {{ GRAPH <{ns.DESCRIPTION_GRAPH}> {{
       ?ds gw:namedGraphCount ?n . OPTIONAL {{ ?ds dcterms:issued ?issued }}
       OPTIONAL {{ ?ds dcterms:modified ?modified }} OPTIONAL {{ ?ds dcterms:identifier ?fp }} }} }}"""
-    for s in store.store.query(q):
+    for s in getattr(store, "store", store).query(q):
         return {k: s[k] for k in ("ds", "issued", "modified", "fp")}
     return {}
+
+
+def _graph_counts(store: GraphStore | ox.Store) -> dict[str, int]:
+    """Triples per named graph, the description's own graph left out."""
+    return {s["g"].value: int(s["n"].value) for s in getattr(store, "store", store).query(
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        if s["g"].value != ns.DESCRIPTION_GRAPH}
+
+
+def _fingerprint(counts: dict[str, int]) -> str:
+    return hashlib.sha256("\n".join(f"{g} {n}" for g, n in sorted(counts.items())).encode()).hexdigest()
+
+
+def description_is_current(store: GraphStore | ox.Store) -> bool:
+    """Whether the stored description is there and was written for the graphs the store
+    holds now (a build killed part way leaves it missing or out of date)."""
+    prev = _previous(store)
+    return bool(prev.get("fp")) and prev["fp"].value == _fingerprint(_graph_counts(store))
+
+
+def current_description(store: GraphStore, config: DatasetConfig | None = None) -> list[ox.Triple]:
+    """The description as it should be stored: the stored one when current, else one
+    described afresh (what push and export send, so they never send a missing or false one)."""
+    if description_is_current(store):
+        return [q.triple for q in sorted_graph(store, ns.DESCRIPTION_GRAPH)]
+    return describe(store, config)
+
+
+def ensure_description(store: GraphStore, config: DatasetConfig | None = None, base: str | None = None) -> bool:
+    """Rewrite the stored description when it is missing or out of date; whether it was."""
+    if description_is_current(store):
+        return False
+    refresh_description(store, config, base)
+    return True
 
 
 def describe(store: GraphStore, config: DatasetConfig | None = None, base: str | None = None,
@@ -204,11 +251,9 @@ def describe(store: GraphStore, config: DatasetConfig | None = None, base: str |
     config = config or DatasetConfig()
     prev = _previous(store)
     ds = _n(f"{base}dataset") if base else (prev.get("ds") or _n(f"{ns.DEFAULT_BASE}dataset"))
-    counts = {s["g"].value: int(s["n"].value) for s in store.store.query(
-        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        if s["g"].value != ns.DESCRIPTION_GRAPH}
+    counts = _graph_counts(store)
     reports = [r for r in store.reports() if r["graph"] in counts]
-    fingerprint = hashlib.sha256("\n".join(f"{g} {n}" for g, n in sorted(counts.items())).encode()).hexdigest()
+    fingerprint = _fingerprint(counts)
     stamp = ox.Literal((now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                        datatype=_n(ns.XSD + "dateTime"))
     issued = prev.get("issued") or stamp

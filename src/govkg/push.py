@@ -33,8 +33,10 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from . import namespaces as ns
+from .config import DatasetConfig
 from .errors import PushError
-from .publish import sorted_graph
+from .publish import graph_quads
 from .store import GraphStore
 
 TRANSIENT_HTTP = {408, 425, 429, 500, 502, 503, 504}
@@ -150,6 +152,32 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port of a URL: where credentials may go.
+
+    >>> origin("http://127.0.0.1:7878/query") == origin("HTTP://127.0.0.1:7878/other")
+    True
+    >>> origin("https://a.example/") == origin("https://a.example:8443/")
+    False
+    """
+    u = urllib.parse.urlsplit(url)
+    default = {"http": 80, "https": 443}.get(u.scheme.lower())
+    return u.scheme.lower(), (u.hostname or "").lower(), u.port or default
+
+
+class SameOriginRedirect(urllib.request.HTTPRedirectHandler):
+    """A read may be redirected within the origin it was sent to; a redirect to another origin
+    is refused (an :class:`urllib.error.HTTPError` naming the new place), since urllib would
+    carry the request's Authorization header there."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        target = urllib.parse.urljoin(req.full_url, newurl)
+        if origin(target) != origin(req.full_url):
+            raise urllib.error.HTTPError(req.full_url, code, f"redirected to another origin, {redact(target)}; "
+                                         f"govkg sends credentials only where it was told to", headers, fp)
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 class _Client:
     """HTTP with credentials, retries and back-off (urllib: no extra dependency)."""
 
@@ -232,7 +260,8 @@ def _save_journal(path: Path, journal: dict) -> None:
 
 def push(store_path: str | Path, target: Target, creds: Credentials = Credentials(), *,
          everything: bool = False, dry_run: bool = False, retries: int = 3, backoff: float = 0.5,
-         timeout: float = 120, progress: Callable[[int, int, str], None] | None = None) -> PushResult:
+         timeout: float = 120, progress: Callable[[int, int, str], None] | None = None,
+         config: DatasetConfig | None = None) -> PushResult:
     """Push every named graph of the store to ``target``; see the module's docstring.
 
     On failure raises :class:`PushError` whose ``pushed`` and ``not_pushed`` list the graphs
@@ -248,7 +277,9 @@ def push(store_path: str | Path, target: Target, creds: Credentials = Credential
                      retries, backoff, timeout)
     result = PushResult()
     with GraphStore(store_path, read_only=True) as store:
-        graphs = store.named_graphs()
+        # the description always goes, and as it should be: a build killed part way leaves
+        # it missing or out of date in the store
+        graphs = sorted(set(store.named_graphs()) | {ns.DESCRIPTION_GRAPH})
         gone = sorted(set(sent) - set(graphs))
         todo = graphs + gone
         done: list[str] = []
@@ -261,7 +292,7 @@ def push(store_path: str | Path, target: Target, creds: Credentials = Credential
                         sent.pop(g, None)
                     result.dropped.append(step)
                 else:
-                    triples = [q.triple for q in sorted_graph(store, g)]
+                    triples = [q.triple for q in graph_quads(store, g, config)]
                     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
                     digest = hashlib.sha256(body).hexdigest()
                     if sent.get(g) == digest and not everything:

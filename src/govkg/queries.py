@@ -373,12 +373,23 @@ class LocalBackend:
     def select(self, text: str, where: str) -> tuple[list[str], list[list]]:
         try:
             result = self.store.query(text)
+            if not isinstance(result, ox.QuerySolutions):
+                raise QueryError(where, "is not a SELECT query")
+            cols = [v.value for v in result.variables]
+            return cols, [[s[c] for c in cols] for s in result]
         except SyntaxError as e:
             raise QueryError(where, f"is not valid SPARQL: {e}") from None
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError(where, "is not a SELECT query")
-        cols = [v.value for v in result.variables]
-        return cols, [[s[c] for c in cols] for s in result]
+        except (OSError, RuntimeError) as e:
+            from .store import storage_error
+
+            damaged = storage_error(getattr(self.store, "path", None), e)
+            if damaged is not None:
+                raise damaged from None
+            # what is left is a SERVICE the user allowed that failed: its first line, not the
+            # page the remote end sent back
+            first = str(e).split("\n", 1)[0].split(" with payload:", 1)[0]
+            raise QueryError(where, f"the query failed: {first[:300]}",
+                             "check the SERVICE endpoint the query calls") from None
 
 
 class EndpointBackend:
@@ -391,7 +402,7 @@ class EndpointBackend:
     def __init__(self, url: str, user: str | None = None, timeout: int = 60):
         import os
 
-        from SPARQLWrapper import JSON, SPARQLWrapper
+        from SPARQLWrapper import JSON
 
         from .push import split_userinfo
 
@@ -399,7 +410,7 @@ class EndpointBackend:
         # part of a message (urllib would also read "user:pw@host" as a host and a bad port)
         url, url_user, url_password = split_userinfo(url)
         self.url = url
-        self.sw = SPARQLWrapper(url)
+        self.sw = _Wrapper(url)
         self.sw.setReturnFormat(JSON)
         self.sw.setMethod("POST")
         self.sw.setTimeout(timeout)
@@ -425,6 +436,28 @@ class EndpointBackend:
         except (TypeError, KeyError, AttributeError, ValueError):
             raise QueryError(self.url, "the endpoint's answer is not SPARQL JSON results",
                              "is this URL the SPARQL query endpoint?") from None
+
+
+def _wrapper_class():
+    from SPARQLWrapper import SPARQLWrapper
+
+    class Wrapper(SPARQLWrapper):
+        """SPARQLWrapper sending through an opener of our own: urlopen's global one follows a
+        redirect to any host with the Authorization header; ours only within the origin."""
+
+        def _query(self):
+            import urllib.request
+
+            from .push import SameOriginRedirect
+
+            opener = urllib.request.build_opener(SameOriginRedirect())
+            return opener.open(self._createRequest(), timeout=self.timeout or None), self.returnFormat
+
+    return Wrapper
+
+
+def _Wrapper(url: str):  # noqa: N802 - a class, made on first use (SPARQLWrapper loads late)
+    return _wrapper_class()(url)
 
 
 def _term_from_json(b: dict | None):

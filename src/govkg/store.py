@@ -24,6 +24,34 @@ VOCABULARY_GRAPHS = {
 FLUSH_EVERY = 100     # report graphs written between flushes of the memory tables
 
 
+_DAMAGE = ("Corruption:",)
+_DISK = ("No space left", "Disk quota", "File too large", "Read-only file system")
+
+
+def storage_error(path: str | Path | None, e: BaseException) -> StoreError | None:
+    """Our error for what the storage engine raised, when it says the store's files are damaged
+    or the disk refused a write; ``None`` for anything else.
+
+    >>> str(storage_error("st", RuntimeError("Corruption: block checksum mismatch")))
+    'st: the store is damaged (Corruption: block checksum mismatch) (run `govkg check-store` for details; rebuild it from the reports)'
+    >>> str(storage_error("st", OSError("IO error: No space left on device: While appending")))
+    'st: cannot be written: no space left on the device (free some space and build again)'
+    """
+    msg = " ".join(str(e).split())
+    where = str(path) if path is not None else "store"
+    if any(m in msg for m in _DAMAGE):
+        return StoreError(where, f"the store is damaged ({msg[:300]})",
+                          "run `govkg check-store` for details; rebuild it from the reports")
+    for m in _DISK:
+        if m in msg:
+            what = {"No space left": "no space left on the device", "Disk quota": "the disk quota is used up",
+                    "File too large": "a file grew past the size this system allows",
+                    "Read-only file system": "the file system is read-only"}[m]
+            return StoreError(where, f"cannot be written: {what}", "free some space and build again"
+                              if m != "Read-only file system" else "choose another --store")
+    return None
+
+
 def default_store_path() -> Path:
     """Where the store lives when no --store is given: $GOVKG_STORE, else ./.govkg/store."""
     return Path(os.environ.get("GOVKG_STORE") or Path.cwd() / ".govkg" / "store")
@@ -54,27 +82,42 @@ class GraphStore:
                     raise StoreError(str(self.path), "no store here", "run `govkg build` first")
                 self.path.mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(str(self.path))
-        except OSError as e:
+        except (OSError, RuntimeError) as e:
             msg = str(e)
             if "lock" in msg.lower() or "resource temporarily unavailable" in msg.lower():
                 raise StoreError(str(self.path), "store in use by another govkg process",
                                  "wait for it to finish") from None
-            raise StoreError(str(self.path), f"cannot open the store ({msg})") from None
+            raise storage_error(self.path, e) or StoreError(
+                str(self.path), f"cannot open the store ({msg})") from None
 
     def close(self) -> None:
-        """Release the store (and its lock on the folder)."""
+        """Release the store (and its lock on the folder), writing what it holds in memory;
+        a failure to write (a full disk) is a :class:`StoreError`."""
         import gc
 
         if getattr(self, "store", None) is not None:
-            self.store.flush() if self.path is not None and not self._read_only else None
-            self.store = None
-            gc.collect()
+            store, self.store = self.store, None
+            try:
+                store.flush() if self.path is not None and not self._read_only else None
+            except (OSError, RuntimeError) as e:
+                raise storage_error(self.path, e) or StoreError(str(self.path), f"cannot be written ({e})") from None
+            finally:
+                del store
+                gc.collect()
 
     def __enter__(self) -> "GraphStore":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        # already failing (often for the same reason, a full disk): the first error is the one
+        # to report, not the second that closing the store then meets
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001
+            pass
 
     # --- writing ------------------------------------------------------------------------
 
@@ -102,8 +145,9 @@ class GraphStore:
             pass
         try:
             self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=g)
-        except (OSError, SyntaxError) as e:
-            raise StoreError(str(self.path), f"cannot write graph {graph} ({e})") from None
+        except (OSError, RuntimeError, SyntaxError) as e:
+            raise storage_error(self.path, e) or StoreError(
+                str(self.path), f"cannot write graph {graph} ({e})") from None
         self._written += 1
         if self._written % FLUSH_EVERY == 0:
             # RocksDB keeps written data in memory tables until flushed: without this a
@@ -119,7 +163,10 @@ class GraphStore:
 
     def flush(self) -> None:
         if self.path is not None:
-            self.store.flush()
+            try:
+                self.store.flush()
+            except (OSError, RuntimeError) as e:
+                raise storage_error(self.path, e) or StoreError(str(self.path), f"cannot be written ({e})") from None
 
     # --- reading ------------------------------------------------------------------------
 

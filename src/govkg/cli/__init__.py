@@ -40,9 +40,30 @@ class Context:
         return load_config(self.config_path)
 
 
-def _fail(e: Exception, debug: bool) -> None:
+DEFAULT_MEMORY_MIB = 2048   # as govkg.integrity's; not imported, to keep `govkg --help` fast
+
+
+def _ours(e: Exception, store: Path | None) -> Exception:
+    """Our one-line error for what the storage engine or the system raised past the library
+    (a damaged store met mid-answer, a full disk under standard output), else ``e``."""
+    import errno
+
+    from ..store import default_store_path, storage_error
+
+    if isinstance(e, (OSError, RuntimeError)) and str(e).startswith(("Corruption:", "IO error:")):
+        found = storage_error(store or default_store_path(), e)
+        if found is not None:
+            return found
+    if isinstance(e, OSError) and e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS):
+        return GovkgError(e.filename or "standard output", f"cannot be written ({e.strerror})",
+                          "free some space and run again" if e.errno != errno.EIO else None)
+    return e
+
+
+def _fail(e: Exception, debug: bool, store: Path | None = None) -> None:
     if debug:
         traceback.print_exc()
+    e = _ours(e, store)
     if isinstance(e, GovkgError):
         click.echo(one_line(f"govkg: error: {e.message}"), err=True)
     else:
@@ -60,7 +81,28 @@ def _errors(ctx: click.Context):
     except (GovkgError, Exception) as e:  # noqa: B902 - every error becomes one line + exit 2
         if isinstance(e, (click.exceptions.Exit, click.ClickException, SystemExit)):
             raise
-        _fail(e, ctx.obj.debug if ctx.obj else False)
+        _fail(e, ctx.obj.debug if ctx.obj else False, ctx.params.get("store"))
+
+
+@contextmanager
+def _sigterm_interrupts():
+    """SIGTERM ends the command as Ctrl-C does, so that what it holds is closed in order (a
+    build describes what it loaded and releases the store)."""
+    import signal
+
+    def terminate(signum, frame):
+        raise KeyboardInterrupt
+
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _store_option(f):
@@ -176,7 +218,7 @@ def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_l
     from ..pipeline import build as run_build
     from ..store import default_store_path
 
-    with _errors(ctx), _progress("build", quiet) as progress:
+    with _errors(ctx), _sigterm_interrupts(), _progress("build", quiet) as progress:
         summary = run_build(paths, store, base=_check_base(base), validate=not no_validate,
                             limits=Limits(max_bytes, max_docx_bytes, max_line_chars, max_chars),
                             progress=progress, register=None if register == "none" else register,
@@ -344,9 +386,9 @@ def export(ctx, store, fmt, output, graph):
         graph_store = GraphStore(path, read_only=True)
         if is_stdout(output):
             with binary_output(None) as out:
-                n = run_export(graph_store, fmt, out, graph)
+                n = run_export(graph_store, fmt, out, graph, ctx.obj.config())
         else:
-            n = run_export(graph_store, fmt, output, graph)
+            n = run_export(graph_store, fmt, output, graph, ctx.obj.config())
     click.echo(f"wrote {n} statements from store {path} to {'standard output' if is_stdout(output) else output}",
                err=True)
 
@@ -407,7 +449,8 @@ def push(ctx, store, graph_store, update_endpoint, atomic, user, everything, dry
         try:
             with _progress("push", quiet) as progress:
                 result = run_push(store or default_store_path(), target, creds, everything=everything,
-                                  dry_run=dry_run, retries=retries, progress=progress)
+                                  dry_run=dry_run, retries=retries, progress=progress,
+                                  config=ctx.obj.config())
         except PushError as e:
             click.echo(one_line(f"govkg: error: {e.message}"), err=True)
             click.echo(f"govkg: pushed {len(e.pushed)} graph(s); not pushed {len(e.not_pushed)}: "
@@ -469,7 +512,7 @@ def serve(ctx, store, host, port, timeout_s, memory, max_body, max_answer, hosts
     with _errors(ctx):
         endpoint = Endpoint(store or default_store_path(), host, port, timeout_s, memory_bytes=memory or None,
                             max_body=max_body, max_answer=max_answer or 1 << 62, hosts=hosts,
-                            allow_service=allow_service, on_event=event)
+                            allow_service=allow_service, on_event=event, config=ctx.obj.config())
         url = endpoint.start()
     previous = signal.signal(signal.SIGTERM, terminate)
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -486,6 +529,28 @@ def serve(ctx, store, host, port, timeout_s, memory, max_body, max_answer, hosts
         signal.signal(signal.SIGTERM, previous)
     if failure:
         click.echo(f"govkg: error: {failure}", err=True)
+        sys.exit(1)
+
+
+@main.command("check-store")
+@_store_option
+@click.option("--memory-mib", type=click.IntRange(64), default=DEFAULT_MEMORY_MIB, show_default=True,
+              help="Memory the check may hold; reading past it means the store is damaged.")
+@click.pass_context
+def check_store(ctx, store, memory_mib):
+    """Say whether the store is sound: every index read and checksummed, the indexes agreeing,
+    each report graph holding one report.  Exit 0 sound, 1 not sound, 2 could not run."""
+    from ..integrity import check_store as run_check
+    from ..store import default_store_path
+
+    with _errors(ctx):
+        result = run_check(store or default_store_path(), memory_mib=memory_mib)
+    for line in result.problems:
+        click.echo(one_line(f"govkg: problem: {line}"), err=True)
+    for line in result.notes:
+        click.echo(one_line(f"govkg: note: {line}"), err=True)
+    click.echo(one_line(result.summary()))
+    if not result.sound:
         sys.exit(1)
 
 

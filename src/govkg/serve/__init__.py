@@ -73,8 +73,10 @@ class Endpoint:
     def __init__(self, store_path: str | Path, host: str = "127.0.0.1", port: int = 7878,
                  timeout_s: int = 60, memory_bytes: int | None = 4 * GiB, max_body: int = 1 * MiB,
                  max_answer: int = 512 * MiB, hosts: tuple[str, ...] = (),
-                 allow_service: tuple[str, ...] = (), on_event: Callable[[str], None] | None = None):
+                 allow_service: tuple[str, ...] = (), on_event: Callable[[str], None] | None = None,
+                 config=None):
         self.store_path = Path(store_path)
+        self.config = config
         self.host, self.port, self.timeout_s = host, port, timeout_s
         self.max_body, self.max_answer = max_body, max_answer
         self.extra_hosts, self.allow_service = tuple(hosts), tuple(allow_service)
@@ -105,6 +107,7 @@ class Endpoint:
     def start(self) -> str:
         if not self.store_path.is_dir():
             raise ServeError(str(self.store_path), "no store here", "run `govkg build` first")
+        self._describe_store()
         self._engine.start()
         try:
             self._http = ThreadingHTTPServer((self.host, self.port), handler(self))
@@ -120,6 +123,23 @@ class Endpoint:
         self._monitor = threading.Thread(target=self._watch, name="govkg-serve-watch", daemon=True)
         self._monitor.start()
         return self.url
+
+    def _describe_store(self) -> None:
+        """A build killed part way leaves the dataset description missing or out of date:
+        rewrite it before serving (the only write serve makes, and only then)."""
+        from ..errors import StoreError
+        from ..publish import description_is_current, ensure_description
+        from ..store import GraphStore
+
+        try:
+            with GraphStore(self.store_path, read_only=True) as st:
+                if description_is_current(st):
+                    return
+            with GraphStore(self.store_path, create=False) as st:
+                if ensure_description(st, self.config):
+                    self.note("the dataset description was missing or out of date: written anew")
+        except StoreError as e:
+            self.note(f"the dataset description is missing or out of date, and cannot be written now ({e.problem})")
 
     def note(self, line: str) -> None:
         self.events.append(line)
