@@ -143,7 +143,7 @@ def test_remove_and_queries_listing(tmp_path):
     assert r.stderr == "govkg: error: baiyin-2023-h1.txt: no such report in the store\n"
     r = run("queries")
     assert f"{FLAGSHIP}\tVillages that had every one of the given kinds of work" in r.stdout.splitlines()
-    assert len(r.stdout.splitlines()) == 13
+    assert len(r.stdout.splitlines()) == 14
     r = run("query", FLAGSHIP, "--describe")
     assert "--param category=<category>" in r.stdout
 
@@ -158,17 +158,22 @@ def test_remove_takes_exactly_the_report_named_or_refuses(tmp_path):
     with GraphStore(store, read_only=True) as s:
         ids = sorted(r["report"].rsplit("/", 1)[-1] for r in s.reports())
     assert len(ids) == 2
-    r = run("remove", tmp_path / "a" / "总结.txt", "--store", store)
+    r = run("remove", "总结.txt", "--store", store)          # the name of both
     assert r.exit_code == 2
-    assert r.stderr.startswith(f"govkg: error: {tmp_path}/a/总结.txt: names 2 reports: ")
+    assert r.stderr.startswith("govkg: error: 总结.txt: names 2 reports: ")
     assert r.stderr.endswith(" (give the id of the one to remove)\n") and all(i in r.stderr for i in ids)
     common = next(n for n in range(16) if ids[0][n] != ids[1][n])
     if common >= 6:                            # a prefix both ids share is refused too
         assert run("remove", ids[0][:common], "--store", store).exit_code == 2
-    r = run("remove", ids[0], "--store", store)
+    with GraphStore(store, read_only=True) as s:
+        a_id = next(r["report"].rsplit("/", 1)[-1] for r in s.reports()
+                    if s.find_report_graphs("a/总结.txt") == [r["graph"]])
+    r = run("remove", tmp_path / "a" / "总结.txt", "--store", store)     # its path names one
     assert r.exit_code == 0 and r.stderr.count("removed ") == 1
     with GraphStore(store, read_only=True) as s:
-        assert [r["report"].rsplit("/", 1)[-1] for r in s.reports()] == [ids[1]]
+        assert [r["report"].rsplit("/", 1)[-1] for r in s.reports()] == [i for i in ids if i != a_id]
+    r = run("remove", [i for i in ids if i != a_id][0], "--store", store)
+    assert r.exit_code == 0 and r.stderr.count("removed ") == 1
 
 
 def test_default_store_location(tmp_path, monkeypatch):

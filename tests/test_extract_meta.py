@@ -30,6 +30,8 @@ META = [
      dict(township="龙射镇", county="彭水苗族土家族自治县", period="2021")),
     # a township whose name holds 旗 is not split
     ("旗下营镇2023年工作总结\n一、……\n", dict(township="旗下营镇", period="2023")),
+    # a report of how the year's listed works went is a review
+    ("柳河镇2021年民生实事项目进展情况\n一、……\n", dict(township="柳河镇", period="2021", kind="work-summary")),
 ]
 
 
@@ -85,3 +87,14 @@ def test_a_list_closed_by_natural_villages_inside_is_a_list_of_villages():
     names = [m.name for m in village_mentions("建设福山、青龙、房圩等自然村内约12公里道路硬化", set(), None)]
     assert names == ["福山", "青龙", "房圩"]
     assert not village_mentions("新修村内道路3公里", set(), None)
+
+
+def test_a_news_page_dated_day_first_reviews_the_year_it_is_dated():
+    # the page's date line (day first) is page furniture, and "今年" is the year of that date,
+    # not the later year a plan in it names
+    text = ("柳林县：扎实推进村屯道路建设\n21.11.2019 09:30\n本文来源: 农业\n"
+            "今年以来，柳林县青龙镇共完成村屯道路硬化12公里，已上报2020年道路建设项目5个。\n")
+    report = report_from_text("n.txt", text)
+    assert "21.11.2019" not in report.text
+    doc = extract(report)[0]
+    assert (doc["period"], doc["date"]) == ("2019", "2019-11-21")

@@ -15,9 +15,15 @@ OUTPUT_RULES = [r for r in RULES if not r.prepare]
 
 @pytest.fixture(scope="module")
 def facts():
-    # a report whose township and villages link to the register, so every rule has work
+    # a report whose township and villages link to the register, with an analyst's
+    # correction, so every rule has work
+    from govkg.corrections import Correction, apply
+
     report = read_report(Path(__file__).parent / "fixtures" / "register" / "kulun-2023.txt")
-    return link_facts(extract(report), report.text, Register())
+    facts = link_facts(extract(report), report.text, Register())
+    fix = Correction("c.csv", 2, "kulun-2023.txt", "status", "新修排水渠2.4公里", "", "", "ongoing", "")
+    assert apply([fix], report.text, facts) == []
+    return facts
 
 
 @pytest.fixture(scope="module")

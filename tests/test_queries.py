@@ -23,12 +23,17 @@ def rows(store_path, name, cols, **params):
 
 def test_every_query_has_a_header_an_example_and_is_tested_here():
     names = {q.name for q in list_queries()}
-    assert len(names) == 13
+    assert len(names) == 14
     for q in list_queries():
         assert q.summary and q.description and q.examples, q.name
         assert q.examples[0].startswith(f"govkg query {q.name}")
     tested = {n for n in names if f'"{n}"' in Path(__file__).read_text(encoding="utf-8")}
     assert tested == names
+
+
+def test_corrections_of_a_store_without_any(examples_store):
+    # what a store with corrections answers is tested in test_corrections.py
+    assert rows(examples_store, "corrections", ("report", "field")) == []
 
 
 def test_villages_with_all_categories(examples_store):
@@ -121,17 +126,18 @@ def test_plan_vs_outcome_figures(examples_store, tmp_path):
 def test_social_assistance(examples_store):
     assert rows(examples_store, "social-assistance", ("township", "period", "category_label", "households",
                                                       "persons", "yuan")) == [
-        ("柳河乡", "2023", "临时救助", 28, 0, 62000), ("柳河乡", "2023", "最低生活保障", 412, 690, 2365000),
-        ("白音镇", "2023-H1", "最低生活保障", 0, 980, 1523000), ("白音镇", "2023-H1", "残疾人补贴", 0, 310, 216000),
-        ("白音镇", "2023-H2", "临时救助", 19, 0, 46000), ("白音镇", "2023-H2", "最低生活保障", 0, 1012, 1604000),
-        ("青石镇", "2023", "临时救助", 37, 0, 98000), ("青石镇", "2023", "最低生活保障", 865, 1420, 3186000),
-        ("青石镇", "2023", "特困供养", 0, 52, 412000)]
+        # a figure the statement does not give is unknown, not zero
+        ("柳河乡", "2023", "临时救助", 28, None, 62000), ("柳河乡", "2023", "最低生活保障", 412, 690, 2365000),
+        ("白音镇", "2023-H1", "最低生活保障", None, 980, 1523000), ("白音镇", "2023-H1", "残疾人补贴", None, 310, 216000),
+        ("白音镇", "2023-H2", "临时救助", 19, None, 46000), ("白音镇", "2023-H2", "最低生活保障", None, 1012, 1604000),
+        ("青石镇", "2023", "临时救助", 37, None, 98000), ("青石镇", "2023", "最低生活保障", 865, 1420, 3186000),
+        ("青石镇", "2023", "特困供养", None, 52, 412000)]
 
 
 def test_townships_reporting_category(examples_store):
     assert rows(examples_store, "townships-reporting-category",
                 ("township", "statements", "villages_named", "villages_stated"), category="grassland-fencing") == [
-        ("柳河乡", 1, 1, 0), ("白音镇", 2, 2, 6), ("青石镇", 2, 3, 9)]
+        ("柳河乡", 1, 1, None), ("白音镇", 2, 2, 6), ("青石镇", 2, 3, 9)]
 
 
 def test_organisations(examples_store):
@@ -236,7 +242,7 @@ def test_seed_answer_q7_minimum_livelihood(seed_store):
                category="minimum-livelihood")
     assert ("代力吉镇", "2023", 1131, 1933, 3810000) in got
     assert ("东明镇", "2023", 2581, 4419, 15095800) in got
-    assert ("大沁他拉镇", "2018", 1840, 3334, 0) in got
+    assert ("大沁他拉镇", "2018", 1840, 3334, None) in got      # no yuan figure given: unknown
 
 
 # --- a real SPARQL server -------------------------------------------------------------------

@@ -13,6 +13,7 @@ content hash.  Every character offset used by later stages refers to ``Report.te
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import hashlib
 import os
 import re
@@ -59,11 +60,31 @@ class Report:
     source: str = ""
     encoding: str = ""
     meta: dict = field(default_factory=dict, compare=False)
+    key: str = ""              # where it comes from: the folder given and the path inside it
+    file_sha256: str = ""      # the version: a hash of the file's bytes, and their count
+    file_bytes: int = 0
 
     @property
     def id(self) -> str:
-        """A short stable identifier: the first 16 hex digits of the content hash."""
+        """A short stable identifier: of its source (:func:`source_key`) when it has one, so a
+        report keeps its id and graph when its text is edited; else of its content."""
+        if self.key:
+            return hashlib.sha256(f"source:{self.key}".encode("utf-8")).hexdigest()[:16]
         return self.sha256[:16]
+
+
+def source_key(path: str | Path, folder: str | Path | None = None) -> str:
+    """A report's identity: the name of the folder it was given in and its path inside it
+    (``/``-separated); a file given by itself counts as given in its own folder.
+
+    >>> source_key("/data/2023/reports/sub/a.txt", "/data/2023/reports")
+    'reports/sub/a.txt'
+    >>> source_key("reports/a.txt")
+    'reports/a.txt'
+    """
+    p = Path(os.path.abspath(path))
+    root = Path(os.path.abspath(folder)) if folder is not None else p.parent
+    return "/".join((root.name or "/", *p.relative_to(root).parts))
 
 
 @dataclass(frozen=True)
@@ -252,6 +273,7 @@ _CLUTTER_LINES = [re.compile(p) for p in (
     r"^\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s*$",                    # 2014-04-28 alone: a page's date
     r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?\s*星期[一二三四五六日天]\s*$",  # a page's date
     r"^\s*(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?\s+\d{1,2}:\d{2}(?::\d{2})?\s*[:：]?\s*$",  # a timestamp
+    r"^\s*\d{1,2}[./]\d{1,2}[./](?:19|20)\d{2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$",   # 16.12.2015 13:48: day first
 )]
 # article fields (更新时间：… 阅读量：…): a short line made of two or more of them, or one of them alone
 _FIELD = re.compile(r"(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}|(?:发布时间|更新时间|发布日期|发文日期|时间|日期|来源|信息来源|作者|编辑|阅读量|阅读|浏览量|浏览次数|"
@@ -409,8 +431,16 @@ def report_from_text(name: str, raw: str, source: str = "", encoding: str = "") 
                   meta={"page": page} if page else {})
 
 
-def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits | None = None) -> Report:
-    """Read and normalise one report file, raising IngestError with the file's name."""
+def file_digest(path: str | Path) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    with open(path, "rb") as f:
+        return hashlib.file_digest(f, "sha256").hexdigest()
+
+
+def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits | None = None,
+                key: str | None = None) -> Report:
+    """Read and normalise one report file, raising IngestError with the file's name.  Its
+    ``key`` (its identity, :func:`source_key`) defaults to its folder's name and its own."""
     limits = limits or Limits(max_bytes=max_bytes)
     max_bytes = limits.max_bytes
     p = Path(path)
@@ -429,8 +459,11 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Li
                           "raise --max-bytes to read it")
     if suffix == ".docx":
         raw, enc = docx_text(p, limits.max_docx_expanded, limits.max_chars), "docx"
+        digest = file_digest(p)
     else:
-        raw, enc = decode_bytes(p.read_bytes(), where)
+        data = p.read_bytes()
+        raw, enc = decode_bytes(data, where)
+        digest = hashlib.sha256(data).hexdigest()
     longest = max((len(line) for line in raw.splitlines()), default=0)
     if longest > limits.max_line_chars:
         raise IngestError(where, f"has a line of {longest} characters, more than the limit of "
@@ -438,7 +471,9 @@ def read_report(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Li
     if len(raw) > limits.max_chars:
         raise IngestError(where, f"has {len(raw)} characters of text, more than the limit of {limits.max_chars} "
                                  "(a report is rarely longer)", "raise --max-chars to read it")
-    return report_from_text(p.name, raw, source=where, encoding=enc)
+    report = report_from_text(p.name, raw, source=where, encoding=enc)
+    return dataclasses.replace(report, key=key if key is not None else source_key(p),
+                               file_sha256=digest, file_bytes=size)
 
 
 def discover(paths: Iterable[str | Path]) -> list[Path]:
@@ -447,6 +482,12 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
 
 
 def walk(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
+    """The report files of :func:`walk_keyed` without their keys, and what it refused."""
+    found, refused = walk_keyed(paths)
+    return [p for p, _ in found], refused
+
+
+def walk_keyed(paths: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Skipped]]:
     """Expand files and folders into a sorted list of candidate report files, and the entries
     a folder holds under a report's name that are not read, each with why.
 
@@ -456,12 +497,12 @@ def walk(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
     broken link, a named pipe or a device is named as skipped (a pipe would block the build,
     a link outside would read a file nobody put in the folder).
     """
-    found: list[Path] = []
+    found: list[tuple[Path, str]] = []
     refused: list[Skipped] = []
     for item in paths:
         p = Path(item)
         if not p.is_dir():
-            found.append(p)
+            found.append((p, source_key(p)))
             continue
         root, inside = p.resolve(), []
         for folder, dirs, files in os.walk(p):      # links to folders are not followed
@@ -475,7 +516,7 @@ def walk(paths: Iterable[str | Path]) -> tuple[list[Path], list[Skipped]]:
                     refused.append(Skipped(str(f), why))
                 else:
                     inside.append(f)
-        found.extend(sorted(inside))
+        found.extend((f, source_key(f, p)) for f in sorted(inside))
     return found, sorted(refused, key=lambda s: s.path)
 
 

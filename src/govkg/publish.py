@@ -212,15 +212,24 @@ def _graph_counts(store: GraphStore | ox.Store) -> dict[str, int]:
         if s["g"].value != ns.DESCRIPTION_GRAPH}
 
 
-def _fingerprint(counts: dict[str, int]) -> str:
-    return hashlib.sha256("\n".join(f"{g} {n}" for g, n in sorted(counts.items())).encode()).hexdigest()
+def _graph_versions(store: GraphStore | ox.Store) -> dict[str, str]:
+    """The version (file hash, else text hash) of each report graph."""
+    q = f"""PREFIX gw: <{ns.GW}> SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?r a gw:Report ; gw:sha256 ?sha .
+      OPTIONAL {{ ?r gw:fileSha256 ?fsha }} BIND(COALESCE(?fsha, ?sha) AS ?v) }} }}"""
+    return {row["g"].value: row["v"].value for row in getattr(store, "store", store).query(q)}
+
+
+def _fingerprint(counts: dict[str, int], versions: dict[str, str]) -> str:
+    """What the description was written for: each graph's size and version."""
+    return hashlib.sha256("\n".join(f"{g} {n} {versions.get(g, '')}".rstrip()
+                                     for g, n in sorted(counts.items())).encode()).hexdigest()
 
 
 def description_is_current(store: GraphStore | ox.Store) -> bool:
     """Whether the stored description is there and was written for the graphs the store
     holds now (a build killed part way leaves it missing or out of date)."""
     prev = _previous(store)
-    return bool(prev.get("fp")) and prev["fp"].value == _fingerprint(_graph_counts(store))
+    return bool(prev.get("fp")) and prev["fp"].value == _fingerprint(_graph_counts(store), _graph_versions(store))
 
 
 def current_description(store: GraphStore, config: DatasetConfig | None = None) -> list[ox.Triple]:
@@ -240,7 +249,8 @@ def ensure_description(store: GraphStore, config: DatasetConfig | None = None, b
 
 
 def describe(store: GraphStore, config: DatasetConfig | None = None, base: str | None = None,
-             endpoint: str | None = None, now: datetime | None = None) -> list[ox.Triple]:
+             endpoint: str | None = None, now: datetime | None = None,
+             replaced: dict[str, str] | None = None, signature: str | None = None) -> list[ox.Triple]:
     """The VoID + DCAT description of the store's dataset: titles, licence, publisher,
     issued/modified, triple, document and graph counts, the vocabularies used, one entry per
     graph, and the SPARQL endpoint when one is given.
@@ -253,10 +263,14 @@ def describe(store: GraphStore, config: DatasetConfig | None = None, base: str |
     ds = _n(f"{base}dataset") if base else (prev.get("ds") or _n(f"{ns.DEFAULT_BASE}dataset"))
     counts = _graph_counts(store)
     reports = [r for r in store.reports() if r["graph"] in counts]
-    fingerprint = _fingerprint(counts)
+    fingerprint = _fingerprint(counts, _graph_versions(store))
     stamp = ox.Literal((now or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
                        datatype=_n(ns.XSD + "dateTime"))
     issued = prev.get("issued") or stamp
+    versions = {v["graph"]: v for v in store.versions()}
+    before = _previous_versions(store)
+    replaced = replaced or {}
+    signature = signature or stored_signature(store)
     modified = prev["modified"] if prev.get("fp") and prev["fp"].value == fingerprint and prev.get("modified") \
         else stamp
     used = {_namespace(s["x"].value) for s in store.store.query(
@@ -277,6 +291,8 @@ def describe(store: GraphStore, config: DatasetConfig | None = None, base: str |
     add(void + "triples", _int(sum(counts.values())))
     add(void + "documents", _int(len(reports)))
     add(ns.GW + "namedGraphCount", _int(len(counts) + 1))   # and the description graph itself
+    if signature:
+        add(ns.GW + "buildSignature", ox.Literal(signature))
     for v in sorted(used):
         add(void + "vocabulary", _n(v))
     if config.homepage:
@@ -299,6 +315,17 @@ def describe(store: GraphStore, config: DatasetConfig | None = None, base: str |
         if r:
             out.append(ox.Triple(sub, _n(dct + "title"), ox.Literal(r["file"])))
             out.append(ox.Triple(sub, _n(dct + "source"), _n(r["report"])))
+            v, was = versions.get(g, {}), before.get(g, {})
+            version = v.get("file_sha256") or v.get("sha256")
+            if version:
+                # when this version was built and what it replaced: kept while it stays
+                same = was.get("version") == version and g not in replaced
+                out.append(ox.Triple(sub, _n(ns.OWL + "versionInfo"), ox.Literal(version)))
+                out.append(ox.Triple(sub, _n(dct + "modified"), was["modified"] if same and was.get("modified")
+                                     else stamp))
+                old = replaced.get(g) or (was.get("replaced").value if same and was.get("replaced") else None)
+                if old and old != version:
+                    out.append(ox.Triple(sub, _n(ns.GW + "replacedVersion"), ox.Literal(old)))
         elif g in titles:
             out.append(ox.Triple(sub, _n(dct + "title"), ox.Literal(titles[g], language="en")))
     return sorted(set(out), key=_key)
@@ -314,9 +341,31 @@ def endpoint_triples(ds: ox.NamedNode, endpoint: str) -> list[ox.Triple]:
 
 
 def refresh_description(store: GraphStore, config: DatasetConfig | None = None,
-                        base: str | None = None) -> int:
-    """Recompute the description and store it in its graph; return its triple count."""
-    return store.replace_graph(ns.DESCRIPTION_GRAPH, describe(store, config, base))
+                        base: str | None = None, replaced: dict[str, str] | None = None,
+                        signature: str | None = None) -> int:
+    """Recompute the description and store it in its graph; return its triple count.
+    ``replaced``: the version each rebuilt report graph replaced; ``signature``: what the
+    build depended on (:func:`govkg.pipeline.build_signature`)."""
+    return store.replace_graph(ns.DESCRIPTION_GRAPH, describe(store, config, base, replaced=replaced,
+                                                              signature=signature))
+
+
+def stored_signature(store: GraphStore) -> str | None:
+    """The build signature the stored description records (None before any build)."""
+    q = f"SELECT ?s WHERE {{ GRAPH <{ns.DESCRIPTION_GRAPH}> {{ ?d <{ns.GW}buildSignature> ?s }} }}"
+    for row in store.store.query(q):
+        return row["s"].value
+    return None
+
+
+def _previous_versions(store: GraphStore) -> dict[str, dict]:
+    """Per report graph, what the stored description says of its version: hash, when it was
+    built, what it replaced."""
+    q = f"""PREFIX gw: <{ns.GW}> PREFIX dcterms: <{ns.DCT}> PREFIX owl: <{ns.OWL}>
+    SELECT ?g ?v ?m ?old WHERE {{ GRAPH <{ns.DESCRIPTION_GRAPH}> {{
+      ?g owl:versionInfo ?v . OPTIONAL {{ ?g dcterms:modified ?m }} OPTIONAL {{ ?g gw:replacedVersion ?old }} }} }}"""
+    return {row["g"].value: {"version": row["v"].value, "modified": row["m"], "replaced": row["old"]}
+            for row in store.store.query(q)}
 
 
 def turtle(triples: list[ox.Triple]) -> str:

@@ -183,16 +183,37 @@ class GraphStore:
                  "period": s["period"].value if s["period"] else None}
                 for s in self.store.query(q)]
 
+    def versions(self) -> list[dict]:
+        """One row per report graph: graph, source ``key`` (None for a graph named by its
+        content, as before reports were named by source), file name, ``file_sha256`` of the
+        version loaded, ``sha256`` of its text and ``corrections_sha256`` of the corrections
+        applied to it."""
+        q = f"""PREFIX gw: <{ns.GW}>
+        SELECT ?g ?file ?key ?fsha ?sha ?csha WHERE {{
+          GRAPH ?g {{ ?report a gw:Report ; gw:fileName ?file ; gw:sha256 ?sha .
+            OPTIONAL {{ ?report gw:sourcePath ?key }} OPTIONAL {{ ?report gw:fileSha256 ?fsha }}
+            OPTIONAL {{ ?report gw:correctionsSha256 ?csha }} }}
+        }}"""
+        value = lambda t: t.value if t else None  # noqa: E731
+        return [{"graph": s["g"].value, "file": s["file"].value, "key": value(s["key"]),
+                 "file_sha256": value(s["fsha"]), "sha256": s["sha"].value, "corrections_sha256": value(s["csha"])}
+                for s in self.store.query(q)]
+
     def find_report_graphs(self, ref: str) -> list[str]:
-        """The graph of the one report a reference names: its graph or report IRI, its id, an
-        id prefix of six characters or more, or its file name.  A reference that fits several
+        """The graph of the one report a reference names: its graph or report IRI, its id, its
+        source path (``reports/a.txt``) or its end (``a.txt``, ``sub/a.txt``), or an id prefix of
+        six characters or more.  A reference that fits several
         reports (two folders' 总结.txt, a short prefix) is refused with their ids, so nothing
         is removed that the user did not name; none fitting gives ``[]``."""
         reports = self.reports()
         rid = {r["graph"]: r["report"].rsplit("/", 1)[-1] for r in reports}
-        for test in (lambda r: ref in (r["graph"], r["report"], rid[r["graph"]]),
+        keys = {v["graph"]: v["key"] or "" for v in self.versions()}
+        path = "/".join(Path(ref).parts)
+        for test in (lambda r: ref in (r["graph"], r["report"], rid[r["graph"]]) or path == keys.get(r["graph"]),
                      lambda r: len(ref) >= 6 and rid[r["graph"]].startswith(ref),
-                     lambda r: ref == r["file"] or Path(ref).name == r["file"]):
+                     lambda r: bool(keys.get(r["graph"])) and (keys[r["graph"]].endswith("/" + path)
+                                                                or path.endswith("/" + keys[r["graph"]])),
+                     lambda r: not keys.get(r["graph"]) and (ref == r["file"] or Path(ref).name == r["file"])):
             fit = [r for r in reports if test(r)]
             if len(fit) > 1:
                 ids = ", ".join(f"{rid[r['graph']]} ({r['file']})" for r in fit)

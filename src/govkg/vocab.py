@@ -159,6 +159,7 @@ def units_turtle(units_tsv: Path, standards_tsv: Path) -> str:
             raise ResourceError(f"{standards_tsv}", f"no line for unit '{uid}' of units.tsv")
         s = std[uid]
         zh = _split_terms(row["zh"])
+        zh += [t for t in _split_terms(s.get("more_zh") or "") if t not in zh]
         lines = [f"unit:{uid} a qudt:Unit, skos:Concept ;", "    skos:inScheme unit:scheme ;",
                  f"    skos:notation {_lit(uid)} ;",
                  f"    skos:prefLabel {_lit(zh[0], 'zh')}, {_lit(row['en'].strip(), 'en')} ;",

@@ -41,6 +41,8 @@ class Context:
 
 
 DEFAULT_MEMORY_MIB = 2048   # as govkg.integrity's; not imported, to keep `govkg --help` fast
+CORRECTION_FIELDS = ("category", "status", "period", "drop", "village-link", "not-village", "quantity-value",
+                     "quantity-unit", "organisation", "township", "county", "report-period", "kind")  # as corrections.FIELDS
 
 
 def _ours(e: Exception, store: Path | None) -> Exception:
@@ -132,6 +134,10 @@ def _check_base(base: str) -> str:
     return base
 
 
+def _few(names: list[str], n: int = 5) -> str:
+    return ", ".join(names[:n]) + (f" … ({len(names) - n} more)" if len(names) > n else "")
+
+
 def _skipped_summary(skipped: list[Skipped]) -> None:
     for s in skipped:
         click.echo(one_line(f"govkg: skipped {s.path}: {s.reason}"), err=True)
@@ -208,10 +214,14 @@ def facts(ctx, paths, fmt, bom, quiet, max_bytes, max_docx_bytes, max_line_chars
               help="An analyst's review CSV (township, village, register_village) that overrides links.")
 @click.option("--jobs", "-j", type=click.IntRange(0, 256), default=1, show_default=True,
               help="Processes that read, map and validate reports (0: one per core).")
+@click.option("--corrections", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Analysts' corrections CSV (default: STORE-corrections.csv beside the store, when there).")
+@click.option("--force", is_flag=True, help="Rebuild every report, also those unchanged since the last build.")
+@click.option("--prune", is_flag=True, help="Drop the reports of the store whose file is not among those given.")
 @quiet_option
 @click.pass_context
 def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_line_chars, max_chars, register, review,
-          jobs, quiet):
+          jobs, corrections, force, prune, quiet):
     """Build reports into the store: one named graph per report, validated first."""
     import os
 
@@ -222,8 +232,25 @@ def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_l
         summary = run_build(paths, store, base=_check_base(base), validate=not no_validate,
                             limits=Limits(max_bytes, max_docx_bytes, max_line_chars, max_chars),
                             progress=progress, register=None if register == "none" else register,
-                            review=review, config=ctx.obj.config(), jobs=jobs or os.cpu_count() or 1)
+                            review=review, config=ctx.obj.config(), jobs=jobs or os.cpu_count() or 1,
+                            force=force, prune=prune, corrections=corrections)
+    if summary.rebuilt_all:
+        click.echo(f"govkg: rebuilt every report: {summary.rebuilt_all}", err=True)
+    if summary.migrated:
+        click.echo(f"govkg: {summary.migrated} report(s) named by their content until now are named by their "
+                   f"source path from now on", err=True)
     _skipped_summary(summary.skipped)
+    for line in summary.correction_problems:
+        click.echo(one_line(f"govkg: correction not applied: {line}"), err=True)
+    for file, first in summary.duplicates:
+        click.echo(one_line(f"govkg: duplicate {file}: the same bytes as {first}, which is built; not built again"),
+                   err=True)
+    if summary.pruned:
+        click.echo(one_line(f"govkg: dropped {len(summary.pruned)} report(s) whose file was not given: "
+                            + _few(summary.pruned)), err=True)
+    elif summary.absent:
+        click.echo(one_line(f"govkg: {len(summary.absent)} report(s) in the store were not among the files given "
+                            f"(kept; --prune drops them): " + _few(summary.absent)), err=True)
     for q in summary.quarantined:
         click.echo(f"govkg: quarantined {q.file}: {q.reason}; facts kept in {q.folder}", err=True)
     warnings = [(b.file, w) for b in summary.built for w in b.warnings]
@@ -236,8 +263,12 @@ def build(ctx, paths, store, base, no_validate, max_bytes, max_docx_bytes, max_l
                    f" `govkg validate` lists them all", err=True)
     click.echo(f"built {len(summary.built)} report(s) into {store or default_store_path()}"
                f" ({sum(b.triples for b in summary.built)} triples, {len(warnings)} warning(s));"
-               f" skipped {len(summary.skipped)}; quarantined {len(summary.quarantined)}", err=True)
-    sys.exit(0 if summary.ok else 1)
+               f" unchanged {len(summary.unchanged)}; skipped {len(summary.skipped)};"
+               f" quarantined {len(summary.quarantined)}"
+               + (f"; duplicates {len(summary.duplicates)}" if summary.duplicates else "")
+               + (f"; corrections not applied {len(summary.correction_problems)}"
+                  if summary.correction_problems else ""), err=True)
+    sys.exit(0 if summary.ok and not summary.correction_problems else 1)
 
 
 @main.command()
@@ -530,6 +561,34 @@ def serve(ctx, store, host, port, timeout_s, memory, max_body, max_answer, hosts
     if failure:
         click.echo(f"govkg: error: {failure}", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.argument("report")
+@click.argument("field", type=click.Choice(list(CORRECTION_FIELDS)))
+@click.argument("exact")
+@click.argument("value", required=False, default="")
+@click.option("--prefix", default="", help="Text right before EXACT, to say which occurrence.")
+@click.option("--suffix", default="", help="Text right after EXACT.")
+@click.option("--note", default="", help="Why (kept with the correction).")
+@_store_option
+@click.pass_context
+def correct(ctx, report, field, exact, value, prefix, suffix, note, store):
+    """Add a correction to the store's corrections file, applied on every build from now on.
+
+    REPORT is the report's file (or its source path or id); EXACT the text of the report the
+    correction concerns ('' for a report's own fields); VALUE the new value.  Examples:
+    govkg correct 总结.txt category 新修排水渠3公里 road-hardening;
+    govkg correct 总结.txt not-village 项目村;  govkg correct 总结.txt kind '' work-plan
+    """
+    from ..corrections import add, corrections_path
+    from ..store import default_store_path
+
+    with _errors(ctx):
+        path = corrections_path(store or default_store_path())
+        line = add(path, {"report": report, "field": field, "exact": exact, "prefix": prefix, "suffix": suffix,
+                          "value": value, "note": note})
+    click.echo(f"govkg: added line {line} of {path}; the next `govkg build` applies it", err=True)
 
 
 @main.command("check-store")

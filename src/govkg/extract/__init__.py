@@ -116,6 +116,8 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
     doc = {"type": "document", "doc": report.name, "township": info.township, "county": info.county,
            "period": info.period, "kind": info.kind, "date": info.date, "number": info.number,
            "title": info.title, "sha256": report.sha256, "chars": len(text),
+           "report_id": report.id, "key": report.key or None, "file_sha256": report.file_sha256 or None,
+           "bytes": report.file_bytes or None,
            "anonymized": bool(info.township and ANONYMISED.search(info.township))}
     facts: dict[tuple, dict] = {}
     order: list[tuple] = []

@@ -18,7 +18,8 @@ GENERIC_TOWN_STEMS = {"全", "我", "本", "该", "各", "乡", "城", "集", "�
 
 KIND_PATTERNS = [
     ("government-work-report", re.compile(r"政府工作报告|人民代表大会")),
-    ("work-summary", re.compile(r"工作总结|总结|工作汇报|汇报|小结|工作回顾|述职|工作情况的?报告|进展情况的?报告|办理情况的?报告")),
+    ("work-summary", re.compile(r"工作总结|总结|工作汇报|汇报|小结|工作回顾|述职|工作情况的?报告|进展情况的?报告|办理情况的?报告"
+                                 r"|(?:民生实事|实事项目|重点项目|重点工作)(?:进展|完成|推进|实施|落实)?情况")),
     ("work-plan", re.compile(r"工作计划|工作安排|工作要点|工作打算|工作思路")),
 ]
 DOCNUM = re.compile(rf"[{CJK}]{{1,8}}[〔\[［(（]\s*(?:19|20)\d{{2}}\s*[〕\]］)）]\s*\d{{1,4}}\s*号")
@@ -404,14 +405,22 @@ def _date(text: str, lines: list[str]) -> str | None:
 PAGE_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 
 
+PAGE_DATE_DAY_FIRST = re.compile(r"^\s*(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})\b")
+
+
 def _page_date(page: list[str]) -> str | None:
-    """The date a web page gives its article (发布时间：2024-02-27), when the text has none."""
+    """The date a web page gives its article (发布时间：2024-02-27; 16.12.2015 13:48 day
+    first), when the text has none."""
     for ln in page:
         m = PAGE_DATE.search(ln)
         if m:
             y, mo, d = m.groups()
-            if 1 <= int(mo) <= 12 and 1 <= int(d) <= 31:
-                return f"{y}-{int(mo):02d}-{int(d):02d}"
+        elif (m := PAGE_DATE_DAY_FIRST.match(ln)):
+            d, mo, y = m.groups()
+        else:
+            continue
+        if 1 <= int(mo) <= 12 and 1 <= int(d) <= 31:
+            return f"{y}-{int(mo):02d}-{int(d):02d}"
     return None
 
 
@@ -449,6 +458,9 @@ def _report_period(text: str, titles: list[str], info: DocInfo) -> str | None:
         for y in YEAR.finditer(part):
             if not re.match(r"\s*(?:计划|目标|力争|将|要)", part[y.end():y.end() + 4]):
                 years[y.group(1)] = years.get(y.group(1), 0) + 1
+        if info.date and any(y > info.date[:4] for y in years) and re.search(r"今年|本年", part):
+            # a text dated in year D that speaks of 今年 reviews D: a later year it names is a plan
+            years = {y: n for y, n in years.items() if y <= info.date[:4]} or {info.date[:4]: 1}
         if years:
             return _period(max(years, key=lambda y: (years[y], -part.find(y))), half)
     if info.date:

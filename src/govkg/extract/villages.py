@@ -9,7 +9,9 @@ from .names import BOUNDARY, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, _
 from .segment import Statement
 
 V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社区|村")
-NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内干支书主部组")
+NOT_AFTER_CUN = set("民级屯容规庄务集落医貌情风里内书部组")
+# 村主任, 村干部, 村支书: about villages; but 司庄村主水渠, 张村干道, 李村支渠 name a village
+NOT_AFTER_CUN_WORDS = ("主任", "干部", "支书", "支部", "支委", "两委", "共富", "振兴", "干群", "主职")
 NOT_AFTER_GACHA = set("干支集民级两党书")
 MARKER_BEFORE = re.compile(
     rf"(?P<deng>等)?(?:(?P<n>\d+|[{CN_NUM_CHARS}]+)个?)?(?:重点|脱贫|贫困|示范|非脱贫|行政|自然|相关|标准化|规范化|高标准|"
@@ -179,7 +181,7 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
         after = text[m.end():m.end() + 2]
         if suf == "村" and after[:1] == "内" and re.search(r"等(?:\d+个)?(?:自然|行政)?$", text[max(0, s - 8):s]):
             pass           # 福山、青龙等自然村内约12.3公里道路: a list of villages after all
-        elif suf == "村" and (after[:1] in NOT_AFTER_CUN or after in ("两委", "共富", "振兴") or text[s - 1:s] == "整"):
+        elif suf == "村" and (after[:1] in NOT_AFTER_CUN or after in NOT_AFTER_CUN_WORDS or text[s - 1:s] == "整"):
             continue       # 村民, 村级, 村两委…: words about villages, not a village's name
         if suf == "村" and text[s - 1:s] in "通进入" and re.match(r"[^，,。；;、]{0,10}?(?:道|公路|路)", text[m.end():]):
             continue        # 通村道路, 进村公路, 至田湾通村4.75公里道路: roads to villages, not a village
