@@ -48,8 +48,8 @@ class OxigraphServer:
     """A real Oxigraph server (the `oxigraph` PyPI package) on 127.0.0.1, started and stopped
     by the test; `base` is its root URL (…/store, …/query, …/update)."""
 
-    def __init__(self, location, read_only: bool = False, port: int | None = None):
-        self.location, self.read_only = location, read_only
+    def __init__(self, location, read_only: bool = False, port: int | None = None, union: bool = True):
+        self.location, self.read_only, self.union = location, read_only, union
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc = None
@@ -60,7 +60,7 @@ class OxigraphServer:
 
         exe = Path(sys.executable).with_name("oxigraph")
         cmd = [str(exe), "serve-read-only" if self.read_only else "serve", "--location", str(self.location),
-               "--bind", f"127.0.0.1:{self.port}", "--union-default-graph"]
+               "--bind", f"127.0.0.1:{self.port}"] + (["--union-default-graph"] if self.union else [])
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wait_for_port(self.port, self.proc)
         return self

@@ -12,9 +12,14 @@ exact      the text it concerns, as the report writes it: the statement's words,
 prefix     text right before ``exact`` (optional), to tell one occurrence from another
 suffix     text right after it (optional)
 value      the new value: a category id, a status, a period, a number, a unit id, a register
-           village's name (empty: no link), a name; empty for ``not-village`` and ``drop``
+           village's name (empty: no link), a name; empty for ``not-village``
 note       why (kept, not read)
 =========  ===========================================================================
+
+A sentence that names several works is read as one statement per work; a correction of what
+they share (status, period, a village, a figure, an organisation) applies to each.  To correct
+one of them, ``category`` takes ``old>new`` (``drainage>road-hardening``) and ``drop`` takes the
+category of the one to drop (empty: drop them all).
 
 A correction names its target by quoting it (a Web Annotation TextQuoteSelector), not by
 character offset, so it holds when the file is edited elsewhere.  One whose quote is no longer
@@ -136,6 +141,11 @@ def _bad_value(c: Correction, known: dict[str, set[str]]) -> str | None:
     if FIELDS[c.field] != "report" and not c.exact:
         return f"a {c.field} correction needs the text it concerns (exact)"
     v = c.value
+    if c.field == "category" and ">" in v:          # old>new: one statement of a sentence read as several
+        bad = [x for x in v.split(">", 1) if x.strip() not in known["category"]]
+        return f"'{bad[0].strip()}' is no category id of the scheme" if bad else None
+    if c.field == "drop" and v and v not in known["category"]:
+        return f"'{v}' is no category id of the scheme (drop takes the category of the statement to drop, or none)"
     checks = {
         "category": (v in known["category"], f"'{v}' is no category id of the scheme"),
         "status": (v in STATUSES, f"'{v}' is no status ({', '.join(STATUSES)})"),
@@ -215,19 +225,42 @@ def _apply_one(c: Correction, text: str, facts: list[dict], doc: dict, register)
     if isinstance(where, str):
         return where
     start, end = where
+    # a sentence that names several works is read as one statement per work: a correction of
+    # what they share (a village, a figure, an organisation, the status) applies to each
     holders = [f for f in facts[1:] if any(s <= start and end <= e for s, e in f.get("spans") or [f["span"]])]
     if not holders:
         return f"no statement holds 「{c.exact}」"
-    f = holders[0]
+    if c.field == "drop" or (c.field == "category" and ">" in c.value):
+        which = c.value.split(">", 1)[0].strip() if c.field == "category" else c.value
+        if which:
+            holders = [f for f in holders if f.get("category") == which]
+            if not holders:
+                return f"no statement of category {which} holds 「{c.exact}」"
     if c.field == "drop":
-        facts.remove(f)
-        _record(doc, c, f.get("text"), None)
+        for f in holders:
+            facts.remove(f)
+            _record(doc, c, f"{f.get('category')}: {f.get('text')}", None)
         return None
     if kind == "statement":
-        was = f.get(c.field)
-        f[c.field] = c.value
-        _record(f, c, was, c.value)
+        value = c.value.split(">", 1)[-1].strip()
+        for f in holders:
+            was = f.get(c.field)
+            f[c.field] = value
+            twin = c.field == "category" and next((g for g in facts[1:] if g is not f and g.get("category") == value
+                                                   and g.get("span") == f.get("span")), None)
+            if twin:        # the sentence's statement of that category already exists: one is enough
+                facts.remove(f)
+                f = twin
+            _record(f, c, was, value)
         return None
+    problems = [_apply_part(c, f, kind, doc, register) for f in holders]
+    if all(problems):
+        return problems[0]
+    return None
+
+
+def _apply_part(c: Correction, f: dict, kind: str, doc: dict, register) -> str | None:
+    """Correct a village, a figure or an organisation of one statement."""
     if kind == "village":
         forms = f.get("village_forms") or f["villages"]
         i = next((i for i, (n, w) in enumerate(zip(f["villages"], forms)) if c.exact in (n, w)), None)

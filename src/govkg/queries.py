@@ -483,11 +483,14 @@ def _resolver(backend):
         scope = ""
         if p.type == "village" and bound.get("township"):
             scope = "?x gw:inTownship ?t . VALUES ?t { " + " ".join(str(t) for t in bound["township"]) + " }"
-        q = f"PREFIX gw: <{ns.GW}> SELECT DISTINCT ?x WHERE {{ ?x a gw:{cls} ; gw:name {name} . {scope} }} ORDER BY ?x"
+        # GRAPH ?g: the same answer whether or not the store's default graph is the union
+        q = (f"PREFIX gw: <{ns.GW}> SELECT DISTINCT ?x WHERE {{ GRAPH ?g {{ ?x a gw:{cls} ; gw:name {name} . {scope} }} }}"
+             f" ORDER BY ?x")
         _, rows = backend.select(q, f"--param {p.name}")
         found = [r[0] for r in rows if isinstance(r[0], ox.NamedNode)]
         if not found:
-            q = f"PREFIX gw: <{ns.GW}> SELECT DISTINCT ?n WHERE {{ ?x a gw:{cls} ; gw:name ?n }} ORDER BY ?n LIMIT 12"
+            q = (f"PREFIX gw: <{ns.GW}> SELECT DISTINCT ?n WHERE {{ GRAPH ?g {{ ?x a gw:{cls} ; gw:name ?n }} }}"
+                 f" ORDER BY ?n LIMIT 12")
             known = ", ".join(r[0].value for r in backend.select(q, f"--param {p.name}")[1] if r[0] is not None)
             raise QueryError(f"--param {p.name}", f"no {p.type} named '{value}' in the store",
                              f"known: {known or 'none'}")
