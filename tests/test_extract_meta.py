@@ -30,6 +30,10 @@ META = [
      dict(township="龙射镇", county="彭水苗族土家族自治县", period="2021")),
     # a township whose name holds 旗 is not split
     ("旗下营镇2023年工作总结\n一、……\n", dict(township="旗下营镇", period="2023")),
+    # a report heard by the congress early in a year reviews the year before
+    ("政 府 工 作 报 告 2016年2月3日在石岭镇第八届人民代表大会第五次会议上 各位代表：现在，我代表镇人民政府"
+     "向大会作工作报告。一、过去一年的工作回顾 2015年是极不平凡的一年。\n",
+     dict(township="石岭镇", period="2015", kind="government-work-report")),
     # a report of how the year's listed works went is a review
     ("柳河镇2021年民生实事项目进展情况\n一、……\n", dict(township="柳河镇", period="2021", kind="work-summary")),
 ]
@@ -98,3 +102,61 @@ def test_a_news_page_dated_day_first_reviews_the_year_it_is_dated():
     assert "21.11.2019" not in report.text
     doc = extract(report)[0]
     assert (doc["period"], doc["date"]) == ("2019", "2019-11-21")
+
+
+def test_a_township_made_a_town_is_read_as_written_not_as_a_town_inside_its_name():
+    # the register still lists 霍龙门乡 (嫩江县); the text writes the town it became, and
+    # 龙门镇, a register township of other counties, sits inside that name
+    from govkg.register import Register
+
+    text = ("（中共嫩江市霍龙门镇委员会）\n今年以来，嫩江市霍龙门镇围绕产业发展，在新兴村、迎丰村种植大豆1.2万亩。\n"
+            "霍龙门镇党委将继续推进乡村振兴。\n")
+    info = document_info(report_from_text("r.txt", text).text, places=Register())
+    assert info.township == "霍龙门镇"
+
+
+def test_what_a_township_is_names_no_township():
+    # 农业大镇, 生态型村镇: a kind of township, not a name; the one name left is the township
+    text = ("2019镇政府工作总结\n2019年是青柳镇加快发展的一年，我镇巩固农业大镇地位，建设生态型村镇，"
+            "全镇粮食产量稳中有升。\n")
+    info = document_info(report_from_text("r.txt", text).text)
+    assert info.township == "青柳镇" and info.period == "2019"
+
+
+def test_a_title_given_to_a_village_and_a_project_word_before_one_are_no_names():
+    text = ("柏溪镇2022年工作总结\n石门村建设成为红色文化村，实施人居环境治理工程东岭村、南岗村道路硬化3公里。\n")
+    acts = [f for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"]
+    named = {v for f in acts for v in f["villages"]}
+    assert "成为红色文化" not in named and "红色文化" not in named
+    assert {"东岭", "南岗"} <= named and "工程东岭" not in named
+
+
+def test_a_work_named_right_before_a_list_of_villages_governs_it_too():
+    text = "青柳镇2021年工作总结\n在河滩区集中流转前营、后营等4个村3200亩土地种植青贮玉米。\n"
+    acts = {f["category"]: f["villages"] for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"}
+    assert acts["land-transfer"] == ["前营", "后营"] and acts["silage-forage"] == ["前营", "后营"]
+
+
+def test_a_one_character_name_keeps_its_cun_and_a_name_ending_in_cheng_is_a_name():
+    def villages(sentence):
+        text = "柏溪镇2022年工作总结\n" + sentence + "\n"
+        return [f["villages"] for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"]
+
+    assert villages("项目涉及柳村、王明、辛庄三个村，实施道路硬化。") == [["柳村", "王明", "辛庄"]]
+    assert villages("在谢村、四合村实施道路硬化。") == [["谢村", "四合"]]
+    # 官城 is a village though 县城 is not; 金牌旅游村 is a title, not a place
+    assert villages("敏岭、官城、小白沙3个村启动创建金牌旅游村。") == [["敏岭", "官城", "小白沙"]]
+
+
+def test_words_around_names_that_are_no_places():
+    def villages(sentence):
+        text = "柏溪镇2022年工作总结\n" + sentence + "\n"
+        return [f["villages"] for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"]
+
+    # the township before its village in the second of two; people (委员们) are not a route's start
+    assert villages("当日，调研组先后到柏溪镇东岭村和南岗村，查看东岭村木耳种植基地。") == [["东岭", "南岗"]]
+    # 超亿元村 is a rank, not a village
+    assert villages("入选全国乡村特色产业超十亿元镇超亿元村名单，发展蔬菜种植。") == [[]]
+    # 完成城乡供水: 城乡 is urban and rural, not a township named 完成城乡
+    text = "新的一年，完成城乡供水一体化后续工程，完成户厕改造。\n"
+    assert document_info(report_from_text("r.txt", text).text).township is None

@@ -212,3 +212,11 @@ def test_a_village_the_register_lacks_is_kept_and_flagged_as_unregistered():
     assert act["villages"] == ["高油", "翠湖"]
     assert act["register"][0]["village"] == "高油村村委会" and act["register"][1] is None
     assert act["unregistered"] == ["翠湖"]
+
+
+def test_a_county_named_by_its_stem_settles_a_township_and_a_one_character_stem_names_none():
+    # four 长沙镇 in the register, one of them under 重庆's county-level 县; 如东 settles it
+    from govkg.register import Register, link_township as link
+
+    got = link("长沙镇", None, "依托如东风电产业联盟建立调解工作站，创建县级示范村。", Register())
+    assert got.entry is not None and got.entry.path[2] == "如东县", got.reason

@@ -305,8 +305,11 @@ def link_township(township: str | None, county: str | None, text: str, register:
     if len(cands) == 1:
         return TownshipLink(cands[0], f"the only {township} in the register")
     # no county written: a county or city the text names settles it
-    hinted = [c for c in cands if C_SUFFIX.sub("", c.path[2]) in text or
-              re.sub(r"(?:市|地区|盟)$", "", c.path[1]) in text]
+    def named(stem: str) -> bool:       # a stem of one character (重庆's 县 of 县) names nothing
+        return len(stem) >= 2 and stem in text
+
+    hinted = [c for c in cands if named(C_SUFFIX.sub("", c.path[2])) or
+              named(re.sub(r"(?:市|地区|盟)$", "", c.path[1]))]
     if len(hinted) == 1:
         return TownshipLink(hinted[0], f"{township}; the text names {hinted[0].path[2]} or {hinted[0].path[1]}")
     return TownshipLink(None, f"{len(cands)} townships named {township} and no county to choose", cands)

@@ -229,6 +229,14 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                 if len(ordered) == 1 and grp[0].start <= min(h.start for h in hits):
                     # the statement's one list, named before any work: every work it names
                     targets = sorted(set(targets) | set(_cats_in(hits, grp[0].start, len(st.text))))
+                # a work whose word stands right before the list governs it too
+                # (集中流转徐庄、永康等6个村土地种植饲草玉米: the land is transferred and sown)
+                # (not a route: 清淤东坡村至西岭村主干渠 clears the channel between them)
+                route = re.search(r"[至到]", st.text[grp[0].start:grp[-1].end])
+                governs = set() if route or len(grp) < 2 else {
+                    h.category for h in hits if a <= h.start and 0 <= grp[0].start - h.end <= 1}
+                if governs - set(targets):
+                    targets = [c for c in cats if c in set(targets) | governs]
             else:
                 pa = max(st.text.rfind("、", a, grp[0].start) + 1, a)
                 pb = st.text.find("、", grp[-1].end, b)

@@ -157,6 +157,8 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
     return info
 
 
+# a township's suffix before and after it was made a town (乡 → 镇) or a 街道 (镇 → 街道)
+UPGRADED = {"镇": "乡", "街道": "镇"}
 HEADLINE = re.compile(r"^[^：:，,。]{2,16}[：:]")
 NEWS = re.compile(r"本报讯|本网讯|记者|通讯员|(?:日|月)电[）)]?|[（(]通讯员")
 
@@ -207,6 +209,10 @@ def _register_township(text: str, titles: list[str], places) -> str | None:
                     continue        # a one-character name only where it stands for one (×镇)
                 name = run[-k:] + suffix
                 if places.is_township(name) or ANONYMISED.fullmatch(run[-k:]):
+                    break
+                # 霍龙门镇 where the register still has 霍龙门乡: a township made a town keeps
+                # its name, and the text is the authority on its suffix (not 龙门镇 inside it)
+                if k >= 2 and suffix in UPGRADED and places.is_township(run[-k:] + UPGRADED[suffix]):
                     break
             else:
                 continue
@@ -311,12 +317,15 @@ OFFICE_AFTER_COUNTY = re.compile(rf"([{CJK}]{{2,6}}?(?:市|县|区|旗))((?!街�
 
 # stock phrases that end in a township suffix but name none: 现将我镇, 我代表乡, 优秀乡镇, 在镇党委
 STOCK_STEM = re.compile(r"[我本该各的是给以和在与及对]|政府|人民|党委|成立|组织|全力|深化|推进|加快|持续|做好|"
-                        r"^(?:目前|当前|今年|去年|全年|近年|同时|其中|另外)|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$")
+                        r"^(?:目前|当前|今年|去年|全年|近年|同时|其中|另外)|.镇|代表|小编|下面|^在|^将|^现|^由|乡$|秀$|"
+                        r"^(?:完成|实施|开展|推动|落实|促进|统筹|加强|巩固|打造|创建).")
 
 
 def _stock(name: str) -> bool:
     if re.search(r"[之返下回故离还]乡$", name):
         return True         # 水果之乡, 务工返乡: a hometown, not a township
+    if re.search(r"(?:农业|工业|经济|旅游|文化|人口|产粮|畜牧|养殖|商贸)[大强名重]镇$|[型式]村?镇$", name):
+        return True         # 农业大镇, 生态型村镇: what a township is, not its name
     return STOCK_STEM.search(re.sub(TOWN_SUFFIX + "$", "", name)) is not None
 
 
@@ -435,6 +444,10 @@ def _report_period(text: str, titles: list[str], info: DocInfo) -> str | None:
     if info.kind == "government-work-report" and review:
         return review.group(1)
     if info.kind == "government-work-report":
+        # heard early in year Y (2010年1月29日在…人民代表大会…上), it reviews Y-1
+        heard = re.search(r"((?:19|20)\d{2})\s*年\s*(?:[1-3]|一|二|三)\s*月[^。\n]{0,30}?人民代表大会", text[:600])
+        if heard and re.search(rf"{int(heard.group(1)) - 1}\s*年", text):
+            return str(int(heard.group(1)) - 1)
         # a congress hears the report of year Y early in Y: 2021年政府工作报告 reviews 2020
         m = next((PERIOD_IN_TITLE.search(t) for t in titles if PERIOD_IN_TITLE.search(t)), None)
         if m and not m.group(2) and re.search(rf"{int(m.group(1)) - 1}\s*年", text):

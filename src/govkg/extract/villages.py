@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 
 from ..numerals import CN_NUM_CHARS, chinese_to_number
-from .names import BOUNDARY, GENERIC, IS_CJK, LEADING, PLACEHOLDER, _cut_left, _strip_leading, run_before
+from .names import BOUNDARY, GENERIC, IS_CJK, LEADING, PLACEHOLDER, TOWN_BEFORE, _cut_left, _strip_leading, run_before
 from .segment import Statement
 
 V_SUFFIX = re.compile(r"嘎查村|嘎查|村民委员会|村委会|行政村|社区|村")
@@ -50,10 +50,13 @@ VERB_AFTER = re.compile(r"\d|完成|实施|建成|新建|投资|投入|建设|�
 # a short label before a paragraph's village: 漂亮乡村：鲍店中心村是…
 LABEL = re.compile(r"[^，,。；;：:]{1,10}[：:]")
 LEAD_AFTER = re.compile(r"[，,：:（(]|位于|地处|积极|坚持|按照|通过|立足|依托|围绕|大力|结合|今年|去年|现有|全村|"
-                        r"共有|是|以|在|把|将|先后|新建|新铺|投入|投资|实施|完成|建成|争取|紧紧|抢抓")
+                        r"共有|是|以|在|把|将|先后|新建|新铺|投入|投资|实施|完成|建成|争取|紧紧|抢抓|借助|利用|依靠|抓住|"
+                        r"现建|充分|多方|着力|注重|探索|发挥")
 
 
 LONG_BOUNDARY = tuple(w for w in BOUNDARY if len(w) >= 2)
+# one-character words that lead into a name (在谢村: 在 + 谢村), never the start of a 2-character one
+ONE_CHAR_LEAD = set("在对将把向从由为是给让使按以经被已即并又还就而或")
 
 
 def _bad_name(name: str) -> bool:
@@ -71,9 +74,12 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
     if trade and not re.search(r"个", raw[:trade.start()]):
         raw = raw[:trade.start()]      # but 4个肉羊养殖专业村 is a count of villages, not a name
     sm = re.search(r"(?:嘎查村|嘎查|村委会|行政村|村)$", raw)
+    cun = bool(sm and sm.group(0) == "村" and sm.start() >= 2)
     if sm and sm.start() >= 2:
         raw = raw[:sm.start()]
     route = re.match(r"^(.+?)(?:至|到)(.{2,})$", raw)
+    if route and re.search(r"(?:先后|分别|相继|一行|们|组|前往|来|去|走|又|再|也|都)$", route.group(1)):
+        route = None        # 调研组先后到东岭村: people going to a village, not a road from A to B
     if route and len(route.group(1)) >= 2 and _name_like(_strip_leading(route.group(2))) \
             and _name_like(_cut_left(re.sub(r"(?:嘎查村|嘎查|村)$", "", route.group(1)), known)[0]):
         parts = [(route.group(1), 0), (route.group(2), route.start(2))]
@@ -84,11 +90,24 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
         p2 = re.sub(r"(?:嘎查村|嘎查|村)$", "", p) if len(p) > 3 else p
         if i == 0 and first:
             name, o, bounded = _cut_left(p2, known)
+        elif town := TOWN_BEFORE.match(p2):
+            # the township written before its village (三道湾镇东沟村和北张芝村)
+            name = max((k for k in known if p2.endswith(k)), key=len, default=None) \
+                or _strip_leading(p2[town.end():])
+            o, bounded = len(p2) - len(name), True
         else:
             lead = ITEM_LEAD.match(p2)
             name = _strip_leading(p2[lead.end():] if lead else p2)
             o, bounded = len(p2) - len(name), True
-        if (_name_like(name) or name in known and len(name) >= 2) and not _bad_name(name):
+        if cun and i == len(parts) - 1 and (len(name) == 1 or name.startswith(LONG_BOUNDARY)
+                                            or len(name) == 2 and name[0] in ONE_CHAR_LEAD):
+            # 柳村, 谢村 (涉及柳村、王明…; 在谢村): a one-character name keeps its 村
+            whole = (_cut_left(p + "村", known) if i == 0 and first else (_strip_leading(p + "村"), 0, True))[0]
+            if len(whole) == 2 and whole[0] not in ONE_CHAR_LEAD and IS_CJK.match(whole[0]) \
+                    and not GENERIC.search(whole):
+                name, o = whole, len(p) - 1
+        one_char = len(name) == 2 and name[1] == "村" and cun
+        if (_name_like(name) or one_char or name in known and len(name) >= 2) and not _bad_name(name):
             # a name the register or the report knows (凤城, 西城) is one though it looks generic;
             # a route's start carries no suffix of its own (左右礼仪口至花罗村) unless written
             suffixed = i == len(parts) - 1 or p2 != p
