@@ -146,3 +146,36 @@ def test_a_bad_configuration_is_one_line(tmp_path, examples_store):
     bad.write_text("[dataset\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["--config", str(bad), "describe", "--store", str(examples_store)])
     assert r.exit_code == 2 and f"{bad}: is not valid TOML" in r.stderr and len(r.stderr.splitlines()) == 1
+
+
+def test_shards_hold_whole_graphs_with_a_manifest_and_recipes(examples_store, tmp_path):
+    out = tmp_path / "shards"
+    out.mkdir()
+    (out / "govkg-00009.nq.gz").write_bytes(b"left from a larger export")
+    r = CliRunner().invoke(main, ["export", "--store", str(examples_store), "--shards", "-o", str(out),
+                                  "--graphs-per-shard", "2"])
+    assert r.exit_code == 0, r.output
+    files = sorted(p.name for p in out.glob("govkg-*.nq.gz"))
+    assert files == ["govkg-00001.nq.gz", "govkg-00002.nq.gz"]           # 3 scheme graphs + 2, then 2
+    assert r.stderr.startswith(f"wrote {len(store_quads(examples_store))} statements from store ")
+    seen: dict[str, str] = {}
+    got = set()
+    for name in files:
+        ds = rdflib.Dataset()
+        ds.parse(data=gzip.decompress((out / name).read_bytes()).decode("utf-8"), format="nquads")
+        for s, p, o, g in ds.quads((None, None, None, None)):
+            assert seen.setdefault(str(g), name) == name, f"graph {g} split across shards"
+            got.add((s, p, o, str(g)))
+    assert got == store_quads(examples_store)
+    manifest = (out / "MANIFEST.tsv").read_text(encoding="utf-8").splitlines()
+    assert manifest[0] == "file\tgraphs\tquads\tsha256" and [m.split("\t")[0] for m in manifest[1:]] == files
+    assert sum(int(m.split("\t")[2]) for m in manifest[1:]) == len(got)
+    assert f"ld_dir('{out.resolve()}', 'govkg-*.nq.gz'" in (out / "load-virtuoso.sql").read_text(encoding="utf-8")
+    assert "IndexBuilderMain" in (out / "load-qlever.sh").read_text(encoding="utf-8")
+    # the same store gives the same bytes
+    again = tmp_path / "again"
+    CliRunner().invoke(main, ["export", "--store", str(examples_store), "--shards", "-o", str(again),
+                              "--graphs-per-shard", "2"])
+    assert (again / "MANIFEST.tsv").read_text() == (out / "MANIFEST.tsv").read_text()
+    r = CliRunner().invoke(main, ["export", "--store", str(examples_store), "--shards", "-o", "-"])
+    assert r.exit_code == 2 and "--shards writes every graph as N-Quads into a folder" in r.stderr

@@ -1,9 +1,5 @@
 """Pushing the store to real triple stores started here on 127.0.0.1: an Oxigraph server, and
 Virtuoso (Debian's virtuoso-opensource, which .ci/run installs) with digest authentication."""
-import os
-import shutil
-import subprocess
-import urllib.request
 
 import pytest
 from click.testing import CliRunner
@@ -15,7 +11,7 @@ from govkg.push import Target, push, remote_quad_count
 from govkg.queries import run
 from govkg.store import GraphStore
 
-from conftest import EXAMPLES, OxigraphServer, free_port, wait_for_port
+from conftest import EXAMPLES, OxigraphServer, VirtuosoServer, free_port
 
 
 @pytest.fixture()
@@ -273,61 +269,10 @@ def test_bad_targets_are_one_line_errors(store):
 
 # --- Virtuoso --------------------------------------------------------------------------------
 
-VIRTUOSO_INI = """[Database]
-DatabaseFile = {d}/virtuoso.db
-ErrorLogFile = {d}/virtuoso.log
-LockFile = {d}/virtuoso.lck
-TransactionFile = {d}/virtuoso.trx
-xa_persistent_file = {d}/virtuoso.pxa
-TempStorage = TempDatabase
-[TempDatabase]
-DatabaseFile = {d}/virtuoso-temp.db
-TransactionFile = {d}/virtuoso-temp.trx
-[Parameters]
-ServerPort = 127.0.0.1:{sql}
-DisableUnixSocket = 1
-DirsAllowed = .
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
-[HTTPServer]
-ServerPort = 127.0.0.1:{http}
-ServerRoot = {d}
-Charset = UTF-8
-ServerThreads = 4
-[SPARQL]
-ResultSetMaxRows = 100000
-MaxQueryExecutionTime = 60
-"""
-
-
 @pytest.fixture()
 def virtuoso(tmp_path):
-    exe = shutil.which("virtuoso-t")
-    if exe is None:
-        if os.environ.get("CI"):
-            pytest.fail("virtuoso-t is not installed: .ci/run installs virtuoso-opensource")
-        pytest.skip("virtuoso-opensource is not installed (apt-get install virtuoso-opensource)")
-    d = tmp_path / "virtuoso"
-    d.mkdir()
-    http = free_port()
-    (d / "virtuoso.ini").write_text(VIRTUOSO_INI.format(d=d, sql=free_port(), http=http), encoding="utf-8")
-    proc = subprocess.Popen([exe, "+foreground", "+configfile", str(d / "virtuoso.ini")], cwd=d,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for_port(http, proc, seconds=60)
-        url = f"http://127.0.0.1:{http}"
-        for _ in range(100):        # the HTTP port opens before the SPARQL service is ready
-            try:
-                urllib.request.urlopen(f"{url}/sparql?query=ASK%7B%7D", timeout=2).read()
-                break
-            except OSError:
-                import time
-
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with VirtuosoServer(tmp_path / "virtuoso") as server:
+        yield server.base
 
 
 def test_push_to_virtuoso_with_digest_auth_and_query_it(store, virtuoso, monkeypatch):

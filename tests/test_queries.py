@@ -273,3 +273,26 @@ def test_library_api(examples_store):
     r = govkg.query("totals-by-township", store=examples_store, category="drainage", unit="km", status="planned")
     assert [(x["township"], x["total"]) for x in r] == [("柳河乡", 6), ("白音镇", 5), ("青石镇", 9)]
     assert r.columns[:3] == ["township", "period", "status_code"]
+
+
+def test_parameters_take_chinese_and_english_labels_and_a_typo_gets_did_you_mean(examples_store):
+    def ask(*params):
+        args = ["query", "villages-with-any-categories", "--store", str(examples_store), "--format", "csv"]
+        return CliRunner().invoke(main, args + [x for p in params for x in ("--param", p)])
+
+    by_id = ask("category=drainage", "status=planned")
+    assert by_id.exit_code == 0 and by_id.stdout.count("\n") == 3          # header and two plans
+    for labels in (("category=排涝排水", "status=计划中"), ("category=Drainage", "status=planned")):
+        r = ask(*labels)
+        assert r.exit_code == 0 and r.stdout == by_id.stdout, labels
+    r = ask("category=drainag")
+    assert r.exit_code == 2
+    assert r.stderr == ("govkg: error: --param category: 'drainag' is not a valid category "
+                        "(did you mean drainage (排涝排水)?)\n")
+    r = ask("category=drainage", "status=完成")
+    assert r.exit_code == 2 and r.stderr.endswith("(did you mean achieved (已完成)?)\n")
+    r = CliRunner().invoke(main, ["query", "totals-by-township", "--store", str(examples_store), "--format", "csv",
+                                  "--param", "category=排涝排水", "--param", "unit=公里"])
+    assert r.exit_code == 0 and "柳河乡,2023,achieved,8.5" in r.stdout
+    r = ask("category=xyzzy")
+    assert r.exit_code == 2 and "allowed: a category id such as" in r.stderr

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator
@@ -115,6 +116,86 @@ def export(store: GraphStore, fmt: str, out: str | Path | BinaryIO, graph: str |
         if isinstance(e, BrokenPipeError):
             raise
         raise StoreError(str(name or out), f"cannot be written ({e.strerror or e})") from None
+
+
+@dataclass
+class Shards:
+    """What :func:`export_shards` wrote: the shard files, graphs and quads in each."""
+
+    folder: Path
+    files: list[tuple[str, int, int]]        # (file name, graphs, quads)
+
+    @property
+    def quads(self) -> int:
+        return sum(n for _, _, n in self.files)
+
+
+SHARD_NAME = "govkg-{:05d}.nq.gz"
+
+
+def export_shards(store: GraphStore, folder: str | Path, graphs_per_shard: int = 1000,
+                  config: DatasetConfig | None = None) -> Shards:
+    """Write the store as gzipped N-Quads shards for a bulk loader, each holding whole graphs
+    (``graphs_per_shard`` of them; the scheme graphs and the description in the first), with
+    ``MANIFEST.tsv`` (file, graphs, quads, sha256) and the recipes ``load-virtuoso.sql`` and
+    ``load-qlever.sh`` beside them.  An existing shard of ours in the folder is replaced;
+    shards left from a larger export are removed, so the folder is the store."""
+    if graphs_per_shard < 1:
+        raise StoreError(str(folder), "--graphs-per-shard must be 1 or more")
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        present = set(store.named_graphs()) | {ns.DESCRIPTION_GRAPH}
+        shared = [g for g in (ns.ONTOLOGY_GRAPH, ns.CATEGORIES_GRAPH, ns.DESCRIPTION_GRAPH) if g in present]
+        reports = sorted(present - set(shared))
+        groups = [shared + reports[:graphs_per_shard]] + [
+            reports[i:i + graphs_per_shard] for i in range(graphs_per_shard, len(reports), graphs_per_shard)]
+        files, manifest = [], ["file\tgraphs\tquads\tsha256"]
+        for n, group in enumerate(groups, 1):
+            name = SHARD_NAME.format(n)
+            # mtime=0: the same store gives the same bytes (and digests) every time
+            with open(folder / name, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as f:
+                items = _Counter(_stream(store, group, True, config))
+                ox.serialize(items, f, ox.RdfFormat.N_QUADS)
+            digest = hashlib.sha256((folder / name).read_bytes()).hexdigest()
+            files.append((name, len(group), items.n))
+            manifest.append(f"{name}\t{len(group)}\t{items.n}\t{digest}")
+        for old in folder.glob("govkg-*.nq.gz"):
+            if old.name not in {f for f, _, _ in files}:
+                old.unlink()
+        (folder / "MANIFEST.tsv").write_text("\n".join(manifest) + "\n", encoding="utf-8")
+        (folder / "load-virtuoso.sql").write_text(VIRTUOSO_RECIPE.format(folder=folder.resolve()), encoding="utf-8")
+        (folder / "load-qlever.sh").write_text(QLEVER_RECIPE, encoding="utf-8")
+    except OSError as e:
+        raise StoreError(str(folder), f"cannot be written ({e.strerror or e})") from None
+    return Shards(folder, files)
+
+
+VIRTUOSO_RECIPE = """-- Bulk-load this folder's N-Quads shards into Virtuoso 7 (written by `govkg export --shards`).
+--   1. The folder must be readable by the server and listed in DirsAllowed of virtuoso.ini.
+--   2. Into an empty database, or drop the old graphs first: each shard names its graphs.
+--   3. isql-vt 1111 dba PASSWORD load-virtuoso.sql     (1111: the server's SQL port)
+-- Each quad keeps its graph; the third argument is used only for triples without one.
+ld_dir('{folder}', 'govkg-*.nq.gz', 'https://w3id.org/govkg/graph/unnamed');
+rdf_loader_run();
+checkpoint;
+-- every shard should be loaded (ll_state 2) with no error:
+SELECT ll_file, ll_state, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_file LIKE '%govkg-%';
+"""
+
+QLEVER_RECIPE = """#!/bin/sh
+# Build a QLever index from this folder's N-Quads shards (written by `govkg export --shards`),
+# then serve it.  QLever's index builder reads N-Quads and keeps each quad's graph.
+# With the `qlever` control script (pip install qlever), in this folder:
+#   qlever setup-config default
+#   then set in its Qleverfile:  NAME = govkg
+#                                MULTI_INPUT_JSON = { "cmd": "zcat govkg-*.nq.gz", "format": "nq" }
+#   qlever index && qlever start
+# Or with the binaries directly:
+set -e
+zcat govkg-*.nq.gz | IndexBuilderMain -i govkg -F nq -f -
+ServerMain -i govkg -p 7001
+"""
 
 
 def _write(store: GraphStore, graphs: list[str], fmt: str, rdf_format, with_graphs: bool,

@@ -22,10 +22,12 @@ True
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -40,6 +42,51 @@ TYPES = ("category", "status", "kind", "unit", "year", "period", "township", "vi
          "lang", "string", "integer")
 STATUSES = ("achieved", "ongoing", "planned")
 KINDS = ("work-summary", "government-work-report", "work-plan", "other")
+
+
+# types whose values are terms of a scheme, given by id or label: their namespace
+LABELLED = {"category": ns.CAT, "status": ns.STATUS, "kind": ns.KIND, "unit": ns.UNIT}
+
+
+@lru_cache(maxsize=8)
+def _labels(kind: str) -> dict[str, tuple[str, str]]:
+    """id → (zh label, en label) of every term of a labelled type."""
+    if kind == "category":
+        return {c.id: (c.zh, c.en) for c in load_categories().values()}
+    if kind == "unit":
+        return {u.id: ("、".join(u.zh), u.en) for u in load_units().values()}
+    g = ox.Store()
+    g.load(path=str(folder("ontology") / "govwork.ttl"), format=ox.RdfFormat.TURTLE)
+    base, ids = (ns.STATUS, STATUSES) if kind == "status" else (ns.KIND, KINDS)
+    out = {}
+    for i in ids:
+        labels = {q.object.language: q.object.value for q in g.quads_for_pattern(
+            ox.NamedNode(base + i), ox.NamedNode(ns.SKOS + "prefLabel"), None)}
+        out[i] = (labels.get("zh", i), labels.get("en", i))
+    return out
+
+
+@lru_cache(maxsize=8)
+def _spellings(kind: str) -> dict[str, str]:
+    """Every accepted spelling (id, zh label, each Chinese unit word, en label lower-cased) → id."""
+    out: dict[str, str] = {}
+    for i, (zh, en) in _labels(kind).items():
+        for s in [en.lower(), *zh.split("、"), i]:      # an id wins over a label spelled the same
+            if s:
+                out[s] = i
+    return out
+
+
+def _did_you_mean(kind: str, value: str) -> str | None:
+    """The closest ids or labels (rapidfuzz), as a hint, or None when nothing is close."""
+    from rapidfuzz import fuzz, process
+
+    spellings = _spellings(kind)
+    close = process.extract(value.lower(), list(spellings), scorer=fuzz.WRatio, limit=3, score_cutoff=75)
+    ids = list(dict.fromkeys(spellings[s] for s, _, _ in close))
+    if not ids:
+        return None
+    return "did you mean " + " or ".join(f"{i} ({_labels(kind)[i][0]})" for i in ids) + "?"
 
 
 @dataclass
@@ -73,26 +120,27 @@ class Param:
         return "any text"
 
     def term(self, value: str) -> ox.NamedNode | ox.Literal:
-        """The RDF term for one value, or QueryError naming what is allowed."""
+        """The RDF term for one value, or QueryError naming what is allowed.  A category,
+        status, kind or unit is given by its id or by its label, Chinese or English
+        (排涝排水, 已完成, 亩); a value close to one of them is answered with "did you mean".
+
+        >>> Param("category", "category").term("排涝排水").value
+        'https://w3id.org/govkg/def/category/drainage'
+        >>> Param("category", "category").term("drainag")
+        Traceback (most recent call last):
+        ...
+        govkg.errors.QueryError: --param category: 'drainag' is not a valid category (did you mean drainage (排涝排水)?)
+        """
         v = value.strip()
+        if self.type in LABELLED:
+            spellings = _spellings(self.type)
+            found = spellings.get(v) or spellings.get(v.lower())
+            if found is None:
+                raise QueryError(f"--param {self.name}", f"'{value}' is not a valid {self.type}",
+                                 _did_you_mean(self.type, v) or f"allowed: {self.allowed()}")
+            return ox.NamedNode(LABELLED[self.type] + found)
         bad = QueryError(f"--param {self.name}", f"'{value}' is not a valid {self.type}",
                          f"allowed: {self.allowed()}")
-        if self.type == "category":
-            if v not in load_categories():
-                raise bad
-            return ox.NamedNode(ns.CAT + v)
-        if self.type == "status":
-            if v not in STATUSES:
-                raise bad
-            return ox.NamedNode(ns.STATUS + v)
-        if self.type == "kind":
-            if v not in KINDS:
-                raise bad
-            return ox.NamedNode(ns.KIND + v)
-        if self.type == "unit":
-            if v not in load_units():
-                raise bad
-            return ox.NamedNode(ns.UNIT + v)
         if self.type == "year":
             if not re.fullmatch(r"(19|20)\d\d", v):
                 raise bad
@@ -426,7 +474,12 @@ class EndpointBackend:
         # reads to it as an ADD update: comment lines are for people, so they stay here
         self.sw.setQuery("\n".join(ln for ln in text.splitlines() if not ln.lstrip().startswith("#")))
         try:
-            data = self.sw.queryAndConvert()
+            try:
+                data = self.sw.queryAndConvert()
+            except (http.client.RemoteDisconnected, ConnectionResetError):
+                # closed before any answer (a busy server recycling a connection): a query
+                # changes nothing, so it is asked once more
+                data = self.sw.queryAndConvert()
         except Exception as e:  # SPARQLWrapper raises urllib and its own errors
             raise QueryError(self.url, f"the endpoint did not answer the query ({type(e).__name__}: {e})",
                              "check the URL and credentials") from None
@@ -509,4 +562,35 @@ def run(query: StoredQuery | str, store=None, params: dict[str, list[str]] | Non
     text = q.bind(params or {}, resolve=_resolver(backend))
     check_query(text, q.path, allow_service)
     cols, terms = backend.select(text, q.path)
-    return Rows(cols, terms)
+    return Rows(cols, _sorted_lists(text, cols, terms))
+
+
+_LIST = re.compile(r'GROUP_CONCAT\s*\((?:[^()]|\([^()]*\))*?SEPARATOR\s*=\s*"((?:[^"\\]|\\.)*)"\s*\)\s*AS\s+\?(\w+)',
+                   re.IGNORECASE)
+
+
+def _sorted_lists(text: str, cols: list[str], terms: list[list]) -> list[list]:
+    """Each GROUP_CONCAT column's items in sorted order, and an empty list an empty cell:
+    SPARQL leaves the order to the store (and Oxigraph leaves a list of no item unbound where
+    Virtuoso gives ""), and the same query should print the same answer whichever store gave it.
+
+    >>> q = 'SELECT ?t (GROUP_CONCAT(DISTINCT ?v; SEPARATOR=", ") AS ?vs) WHERE {}'
+    >>> _sorted_lists(q, ["t", "vs"], [[ox.Literal("x"), ox.Literal("甲, 乙")]])[0][1].value
+    '乙, 甲'
+    """
+    lists = {cols.index(col): sep.replace('\\"', '"') for sep, col in _LIST.findall(text) if col in cols and sep}
+    if not lists:
+        return terms
+    out = []
+    for row in terms:
+        row = list(row)
+        for i, sep in lists.items():
+            cell = row[i]
+            if isinstance(cell, ox.Literal) and cell.value == "":
+                row[i] = None       # an empty list: unbound in Oxigraph, "" in Virtuoso
+            elif isinstance(cell, ox.Literal) and sep in cell.value:
+                joined = sep.join(sorted(cell.value.split(sep)))
+                row[i] = (ox.Literal(joined, language=cell.language) if cell.language
+                          else ox.Literal(joined, datatype=cell.datatype))
+        out.append(row)
+    return out

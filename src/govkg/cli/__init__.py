@@ -403,18 +403,33 @@ def queries(ctx):
 @_store_option
 @click.option("--format", "fmt", type=click.Choice(["turtle", "ntriples", "nquads", "trig", "jsonld"]),
               default="nquads", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), required=True,
-              help="File to write (.gz to compress; - for standard output).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True), required=True,
+              help="File to write (.gz to compress; - for standard output); with --shards, a folder.")
 @click.option("--graph", default=None, help="Only this report (file name, id or graph IRI).")
+@click.option("--shards", is_flag=True,
+              help="Write gzipped N-Quads shards into the folder -o names, with a manifest and "
+                   "bulk-load recipes for Virtuoso (load-virtuoso.sql) and QLever (load-qlever.sh).")
+@click.option("--graphs-per-shard", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="With --shards: report graphs in each shard (a graph is never split).")
 @click.pass_context
-def export(ctx, store, fmt, output, graph):
-    """Write the store, or one report's graph, to a file or standard output."""
+def export(ctx, store, fmt, output, graph, shards, graphs_per_shard):
+    """Write the store, or one report's graph, to a file or standard output; or, with
+    --shards, to N-Quads shards for a bulk loader."""
     from ..publish import export as run_export
+    from ..publish import export_shards
     from ..store import GraphStore, default_store_path
 
     with _errors(ctx):
         path = store or default_store_path()
         graph_store = GraphStore(path, read_only=True)
+        if shards:
+            if graph or fmt != "nquads" or is_stdout(output):
+                raise click.UsageError("--shards writes every graph as N-Quads into a folder: "
+                                       "give -o FOLDER, without --graph or --format")
+            done = export_shards(graph_store, output, graphs_per_shard, ctx.obj.config())
+            click.echo(f"wrote {done.quads} statements from store {path} in {len(done.files)} shard(s) to "
+                       f"{output}, with MANIFEST.tsv, load-virtuoso.sql and load-qlever.sh", err=True)
+            return
         if is_stdout(output):
             with binary_output(None) as out:
                 n = run_export(graph_store, fmt, out, graph, ctx.obj.config())
