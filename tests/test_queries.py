@@ -296,3 +296,33 @@ def test_parameters_take_chinese_and_english_labels_and_a_typo_gets_did_you_mean
     assert r.exit_code == 0 and "柳河乡,2023,achieved,8.5" in r.stdout
     r = ask("category=xyzzy")
     assert r.exit_code == 2 and "allowed: a category id such as" in r.stderr
+
+
+@pytest.mark.parametrize("name", ["villages-with-any-categories", "totals-by-township", "reports"])
+def test_pages_put_together_are_the_whole_answer(examples_store, name):
+    params = {"villages-with-any-categories": {"category": ["drainage", "toilet-renovation"]},
+              "totals-by-township": {"category": ["drainage"], "unit": ["km"]}}.get(name, {})
+    with GraphStore(examples_store, read_only=True) as s:
+        whole = run(name, s, params).rows
+        assert len(whole) >= 3
+        for size in (1, 2, 5):
+            pages = [run(name, s, params, limit=size, offset=o).rows for o in range(0, len(whole) + size, size)]
+            assert all(len(p) <= size for p in pages)
+            assert [r for p in pages for r in p] == whole, size
+        assert run(name, s, params, limit=0).rows == [] and run(name, s, params, offset=len(whole)).rows == []
+
+
+def test_a_page_on_the_command_line_says_where_the_next_begins(examples_store):
+    r = CliRunner().invoke(main, ["query", "villages-with-any-categories", "--store", str(examples_store),
+                                  "--param", "category=drainage", "--format", "csv", "--limit", "2", "--offset", "1"])
+    assert r.exit_code == 0 and r.stdout.count("\n") == 3
+    assert r.stderr == f"govkg: 2 row(s) from store {examples_store} (rows 2–3; --offset 3 for the next)\n"
+
+
+def test_a_paged_query_must_be_ordered_by_its_page_variable(tmp_path):
+    rq = tmp_path / "bad.rq"
+    rq.write_text("#+ summary: x\n#+ page: township\nSELECT ?township WHERE { VALUES ?township { UNDEF } }\n"
+                  "ORDER BY ?village\n", encoding="utf-8")
+    with pytest.raises(QueryError, match=r"bad.rq:2: '#\+ page: township' needs a 'VALUES \?township \{ UNDEF \}' "
+                                         r"block and an answer ordered by \?township first"):
+        load_query(str(rq))

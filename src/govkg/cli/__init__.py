@@ -338,8 +338,13 @@ def _parse_params(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--allow-service", multiple=True, metavar="IRI",
               help="Let the query call a SPARQL SERVICE whose IRI starts with this (repeatable); "
                    "every other SERVICE is refused.")
+@click.option("--limit", type=click.IntRange(min=0), default=None, metavar="N",
+              help="At most N rows: one page of the answer (with --offset, the next ones).")
+@click.option("--offset", type=click.IntRange(min=0), default=0, metavar="N",
+              help="Skip the answer's first N rows.")
 @click.pass_context
-def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, endpoint, user, allow_service):
+def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, endpoint, user, allow_service,
+          limit, offset):
     """Run a stored query (by name) or a .rq file against the store or an endpoint.
 
     The answer goes to standard output (or -o FILE); which store or endpoint gave it, and how
@@ -367,12 +372,13 @@ def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, 
         if lang and any(p.name == "lang" for p in q.params):
             values["lang"] = [lang]
         if endpoint:
-            rows = run(q, None, values, endpoint=endpoint, user=user, allow_service=allow_service)
+            rows = run(q, None, values, endpoint=endpoint, user=user, allow_service=allow_service,
+                       limit=limit, offset=offset)
             source = f"endpoint {endpoint}"
         else:
             path = store or default_store_path()
             with GraphStore(path, read_only=True) as graph_store:
-                rows = run(q, graph_store, values, allow_service=allow_service)
+                rows = run(q, graph_store, values, allow_service=allow_service, limit=limit, offset=offset)
             source = f"store {path}"
         if fmt == "table" and is_stdout(output):
             print_table(rows.columns, rows.rows, use_pager=not no_pager)
@@ -384,7 +390,9 @@ def query(ctx, name, store, params, fmt, output, bom, no_pager, describe, lang, 
                     text = {"json": lambda: rows.to_json() + "\n", "csv": lambda: rows.to_csv(","),
                             "tsv": lambda: rows.to_csv("\t"), "table": rows.to_text}[fmt]()
                     out.write(((BOM if bom and fmt in ("csv", "tsv") else "") + text).encode("utf-8"))
-    click.echo(f"govkg: {len(rows)} row(s) from {source}" + ("" if is_stdout(output) else f"; wrote {output}"),
+    page = "" if limit is None and not offset else \
+        f" (rows {offset + 1}–{offset + len(rows)}; --offset {offset + len(rows)} for the next)" if rows else " (past the end)"
+    click.echo(f"govkg: {len(rows)} row(s) from {source}{page}" + ("" if is_stdout(output) else f"; wrote {output}"),
                err=True)
 
 
