@@ -34,6 +34,10 @@ META = [
     ("政 府 工 作 报 告 2016年2月3日在石岭镇第八届人民代表大会第五次会议上 各位代表：现在，我代表镇人民政府"
      "向大会作工作报告。一、过去一年的工作回顾 2015年是极不平凡的一年。\n",
      dict(township="石岭镇", period="2015", kind="government-work-report")),
+    # a news item with photo credits; a sentence that says someone reported (汇报) is no title
+    ("6月3日，县政协委员到青柳镇调研乡村振兴工作。\n\n在东岭村调研 李明 摄\n"
+     "调研组在东岭村召开座谈会。青柳镇工作人员汇报了全镇工作情况。\n",
+     dict(township="青柳镇", kind="other")),
     # a report of how the year's listed works went is a review
     ("柳河镇2021年民生实事项目进展情况\n一、……\n", dict(township="柳河镇", period="2021", kind="work-summary")),
 ]
@@ -144,6 +148,9 @@ def test_a_one_character_name_keeps_its_cun_and_a_name_ending_in_cheng_is_a_name
 
     assert villages("项目涉及柳村、王明、辛庄三个村，实施道路硬化。") == [["柳村", "王明", "辛庄"]]
     assert villages("在谢村、四合村实施道路硬化。") == [["谢村", "四合"]]
+    # a name ending in 和 closed by its 村 joins nothing (中和村, 太和村)
+    assert villages("在太和村、永和村实施道路硬化。") == [["太和", "永和"]]
+    assert villages("在石门村和永和村实施道路硬化。") == [["石门", "永和"]]
     # 官城 is a village though 县城 is not; 金牌旅游村 is a title, not a place
     assert villages("敏岭、官城、小白沙3个村启动创建金牌旅游村。") == [["敏岭", "官城", "小白沙"]]
 
@@ -160,3 +167,16 @@ def test_words_around_names_that_are_no_places():
     # 完成城乡供水: 城乡 is urban and rural, not a township named 完成城乡
     text = "新的一年，完成城乡供水一体化后续工程，完成户厕改造。\n"
     assert document_info(report_from_text("r.txt", text).text).township is None
+
+
+def test_a_planting_demonstration_belt_is_planting_not_a_model_village():
+    text = "柏溪镇2021年工作总结\n大力发展东岭村到南岗村“大豆+玉米”种植示范带。\n"
+    cats = {f["category"] for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"}
+    assert "crop-structure" in cats and "model-village" not in cats
+
+
+def test_a_numeral_inside_a_village_name_is_no_figure():
+    text = "柏溪镇2022年工作总结\n全年在八块田、三台山、五道沟等5个村种植青贮玉米2500亩。\n"
+    acts = [f for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"]
+    assert [(f["villages"], f["quantities"]) for f in acts] == [
+        (["八块田", "三台山", "五道沟"], [{"value": 2500, "unit": "mu"}])]

@@ -164,7 +164,9 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
             mentions = []
         elif not mentions and (lead or doc_lead):
             mentions = [Mention(0, 0, lead or doc_lead, True, LEAD)]
-        quantities = [q for q in find_quantities(st.text) if not _village_count_quantity(st.text, q)]
+        # a numeral inside a village's name (八块田, 三台山) is no figure
+        quantities = [q for q in find_quantities(st.text) if not _village_count_quantity(st.text, q)
+                      and not any(mn.start <= q.start < mn.end for mn in mentions)]
         if not hits:
             if not topic or not (mentions or quantities) or new_item:
                 continue

@@ -70,8 +70,9 @@ def _title_lines(lines: list[str]) -> list[str]:
     out = []
     for ln in lines[:40]:
         s = ln.strip()
-        if s and len(s) <= 60 and any(p.search(s) for _, p in KIND_PATTERNS):
-            out.append(s)
+        if s and len(s) <= 60 and any(p.search(s) for _, p in KIND_PATTERNS) \
+                and "。" not in s and not (len(s) > 25 and re.search(r"[，,]", s)):
+            out.append(s)       # a sentence (…召开座谈会。镇工作人员汇报了…) is no title
     return out
 
 
@@ -160,7 +161,7 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
 # a township's suffix before and after it was made a town (乡 → 镇) or a 街道 (镇 → 街道)
 UPGRADED = {"镇": "乡", "街道": "镇"}
 HEADLINE = re.compile(r"^[^：:，,。]{2,16}[：:]")
-NEWS = re.compile(r"本报讯|本网讯|记者|通讯员|(?:日|月)电[）)]?|[（(]通讯员")
+NEWS = re.compile(r"本报讯|本网讯|记者|通讯员|(?:日|月)电[）)]?|[（(]通讯员|[\u4e00-\u9fff]{2,3}\s+摄\s*$", re.MULTILINE)
 
 
 def _kind(text: str, lines: list[str], titles: list[str]) -> str:

@@ -107,7 +107,9 @@ def _item_names(raw: str, first: bool, known: set[str]) -> list[tuple[str, int, 
                     and not GENERIC.search(whole):
                 name, o = whole, len(p) - 1
         one_char = len(name) == 2 and name[1] == "村" and cun
-        if (_name_like(name) or one_char or name in known and len(name) >= 2) and not _bad_name(name):
+        # 中和村, 太和村: a 和 right before the suffix ends the name, it joins nothing
+        he = cun and i == len(parts) - 1 and len(name) >= 2 and name[-1] == "和" and not _bad_name(name[:-1] + "村")
+        if (_name_like(name) or one_char or name in known and len(name) >= 2) and (he or not _bad_name(name)):
             # a name the register or the report knows (凤城, 西城) is one though it looks generic;
             # a route's start carries no suffix of its own (左右礼仪口至花罗村) unless written
             suffixed = i == len(parts) - 1 or p2 != p
@@ -233,6 +235,10 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             key = (a, b, first)
             if key not in item_cache:      # the items of a list are met again from each suffix in it
                 item_cache[key] = _item_names(text[a:b], first, known)
+                if not item_cache[key] and idx == len(items) - 1 and not marked and text[b:b + 1] == "村":
+                    # read with the 村 that closes it: a name ending in 和 (中和村), or of one
+                    # character (谢村)
+                    item_cache[key] = _item_names(text[a:b + 1], first, known)
             item = item_cache[key]
             if not item:
                 if idx == len(items) - 1:
