@@ -317,12 +317,3 @@ def test_a_page_on_the_command_line_says_where_the_next_begins(examples_store):
                                   "--param", "category=drainage", "--format", "csv", "--limit", "2", "--offset", "1"])
     assert r.exit_code == 0 and r.stdout.count("\n") == 3
     assert r.stderr == f"govkg: 2 row(s) from store {examples_store} (rows 2–3; --offset 3 for the next)\n"
-
-
-def test_a_paged_query_must_be_ordered_by_its_page_variable(tmp_path):
-    rq = tmp_path / "bad.rq"
-    rq.write_text("#+ summary: x\n#+ page: township\nSELECT ?township WHERE { VALUES ?township { UNDEF } }\n"
-                  "ORDER BY ?village\n", encoding="utf-8")
-    with pytest.raises(QueryError, match=r"bad.rq:2: '#\+ page: township' needs a 'VALUES \?township \{ UNDEF \}' "
-                                         r"block and an answer ordered by \?township first"):
-        load_query(str(rq))

@@ -145,10 +145,6 @@ class StoredQuery:
     description: str = ""
     params: list[Param] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
-    # the variable holding a township's name that pages the answer (#+ page: township): the
-    # answer is ordered by it first, and a `VALUES ?township { UNDEF }` block takes a page's
-    # townships, so that a first page is computed for those townships alone
-    page: str | None = None
 
     def param(self, name: str) -> Param:
         for p in self.params:
@@ -213,13 +209,6 @@ def _parse(path: Path) -> StoredQuery:
             q.description = value
         elif key == "example":
             q.examples.append(value)
-        elif key == "page":
-            var = value.lstrip("?")
-            if not re.search(r"VALUES\s+\?" + re.escape(var) + r"\s*\{\s*UNDEF\s*\}", text) or \
-                    not re.search(r"^ORDER BY\s+\?" + re.escape(var) + r"\b", text, re.MULTILINE):
-                raise QueryError(f"{path}:{n}", f"'#+ page: {var}' needs a 'VALUES ?{var} {{ UNDEF }}' block "
-                                                f"and an answer ordered by ?{var} first")
-            q.page = var
         elif key == "param":
             parts = [s.strip() for s in value.split("|")]
             if len(parts) != 5 or parts[1] not in TYPES:
