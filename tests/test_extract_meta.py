@@ -40,6 +40,13 @@ META = [
      dict(township="青柳镇", kind="other")),
     # a report of how the year's listed works went is a review
     ("柳河镇2021年民生实事项目进展情况\n一、……\n", dict(township="柳河镇", period="2021", kind="work-summary")),
+    # a half year named further on in the title
+    ("松岭镇2014年全面推进美丽乡村建设上半年工作总结\n一、……\n", dict(township="松岭镇", period="2014-H1")),
+    # news of a meeting that summed up a year is no summary
+    ("青柳乡召开2023年农业工作总结会\n1月5日，青柳乡召开会议。\n", dict(township="青柳乡", kind="other")),
+    # a page's metadata table: the title is in its 标题 field, not in its 主题词
+    ("| 发文机关:青柳镇人民政府 | 主题词:工作总结 |\n| 标题:青柳镇人民政府2024年工作计划 | |\n一是……\n",
+     dict(township="青柳镇", period="2024", kind="work-plan")),
 ]
 
 
@@ -180,3 +187,31 @@ def test_a_numeral_inside_a_village_name_is_no_figure():
     acts = [f for f in extract(report_from_text("r.txt", text)) if f["type"] == "activity"]
     assert [(f["villages"], f["quantities"]) for f in acts] == [
         (["八块田", "三台山", "五道沟"], [{"value": 2500, "unit": "mu"}])]
+
+
+def test_a_report_that_never_names_its_township_is_placed_by_its_villages():
+    from govkg.register import Register
+    # two villages the register puts in one township, and that township's name in another word
+    text = "新的一年里，全镇要打造潼溪村、熊市村两个水稻示范片，推进筻口卫生院改造。\n"
+    assert document_info(report_from_text("r.txt", text).text, places=Register()).township == "筻口镇"
+    # one village only is not enough, nor is a suffix the register does not give it (全乡)
+    one = "新的一年里，全镇要打造潼溪村水稻示范片，推进筻口卫生院改造。\n"
+    assert document_info(report_from_text("r.txt", one).text, places=Register()).township is None
+    other = text.replace("全镇", "全乡")
+    assert document_info(report_from_text("r.txt", other).text, places=Register()).township is None
+    # without the register, rules alone find nothing
+    assert document_info(report_from_text("r.txt", text).text).township is None
+
+
+def test_weak_words_corroborate_and_a_work_brought_by_a_firm_stays_with_its_village():
+    def links(text):
+        return sorted((f["category"], tuple(f["villages"]))
+                      for f in extract(report_from_text("r.txt", "柏溪镇2022年工作总结\n" + text + "\n"))
+                      if f["type"] == "activity")
+    # a crop alone is weak, and a second weak word of its kind beside it makes it sure
+    assert links("在东岭村建成草莓育苗繁育基地1处。") == [("seed-breeding", ("东岭",))]
+    assert ("crop-structure", ("东岭",)) in links("在东岭村种植百合、花卉共300亩，配套建设机耕路2公里。")
+    # what a road brings to planters is no planting
+    assert links("新修东岭村产业路3公里，为果农种植葡萄提供便利。") == [("road-hardening", ("东岭",))]
+    assert links("引进青禾农业有限公司在南岗村流转土地600亩。") == [
+        ("investment-attraction", ("南岗",)), ("land-transfer", ("南岗",))]

@@ -62,3 +62,19 @@ def test_each_non_category_phrase_hides_a_term_and_names_no_work():
     lex = lexicon()
     assert not category_hits("红石村党支部书记王明介绍说：", lex)
     assert {h.category for h in category_hits("红石村党支部开展主题党日活动。", lex)} == {"party-building"}
+
+
+def test_a_bad_category_pattern_names_its_line(tmp_path, monkeypatch):
+    import importlib
+    lx = importlib.import_module("govkg.extract.lexicon")     # the module, not its lexicon()
+    from govkg.errors import ResourceError
+    bad = tmp_path / "category-patterns.tsv"
+    bad.write_text("id\tpattern\ninvestment-attraction\t引进(公司\n", encoding="utf-8")
+    monkeypatch.setattr(lx, "path", lambda *parts: bad)
+    lx.category_patterns.cache_clear()
+    try:
+        with pytest.raises(ResourceError) as e:
+            lx.category_patterns()
+        assert f"{bad}:2" in str(e.value) and "bad pattern" in str(e.value)
+    finally:
+        lx.category_patterns.cache_clear()

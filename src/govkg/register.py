@@ -149,6 +149,14 @@ class Register:
     def counties(self) -> list[Entry]:
         return _index(self.source)[1]
 
+    def village_townships(self, stem: str) -> list[Entry]:
+        """The townships that have a village of this name (without its suffix).
+
+        The whole register is indexed by village the first time this is asked (about 2 s for
+        the bundled register's 668,000 villages), so it serves the rare report that never names
+        its own township."""
+        return _towns_by_village(self.source).get(stem, [])
+
 
 def _canonical_town(name: str) -> str:
     return re.sub(r"(?:街道办事处|办事处)$", "街道", re.sub(r"苏木乡$", "苏木", name))
@@ -199,6 +207,25 @@ def _index(source: str) -> tuple[dict[str, list[Entry]], list[Entry], dict[tuple
             elif e.level == "village":
                 villages.setdefault(e.path[:-1], []).append(e)
     return towns, counties, villages
+
+
+@lru_cache(maxsize=2)
+def _towns_by_village(source: str) -> dict[str, list[Entry]]:
+    """Townships by the stems of their villages' names."""
+    out: dict[str, list[Entry]] = {}
+    if source == "bundled":
+        for prov, cities in _bundled_tree().items():
+            for city, cs in cities.items():
+                for county, townships in cs.items():
+                    for town, villages in townships.items():
+                        entry = Entry((prov, city, county, town))
+                        for v in villages:
+                            out.setdefault(village_stem(v), []).append(entry)
+    else:
+        for path, villages in _index(source)[2].items():
+            for v in villages:
+                out.setdefault(village_stem(v.name), []).append(Entry(path))
+    return out
 
 
 @lru_cache(maxsize=1)

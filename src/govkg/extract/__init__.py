@@ -50,6 +50,9 @@ WORK = re.compile(r"完成|实施|新建|建成|新修|修建|新打|新铺|新�
 STATE_CATEGORIES = {"livestock-inventory"}
 # words that introduce a list of villages as the places of work named before them
 INTRO_BEFORE = re.compile(r"(?:涉及|包括|覆盖|辐射|带动|涵盖|分布在|分布于|惠及|落户|落地|位于|选址在?|坐落在?)[^，,。；;]{0,12}$")
+# a firm brought in to a village (引进X公司在大坎村流转土地): the village has the investment
+# and the work that follows it
+BROUGHT_TO = re.compile(r"引进[^，,。；;]{2,25}?(?:到|在|落户|入驻)$")
 # what may stand before a paragraph's own village: nothing, or the places above it (霸州市辛章办事处策城一村…)
 PLACE_PREFIX = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:省|自治区|市|盟|州|县|区|旗|镇|乡|街道|办事处|苏木))*")
 NARRATION = re.compile(r"记者(?:走进|来到|看到|实地|探访|了解到|发现)|我们看到|映入眼帘|一行(?:听取|查看|实地)|"
@@ -59,6 +62,8 @@ HEAD_ENUM = re.compile(r"^(?:\d{1,2}[、.．]|[（(][一二三四五六七八九
 SUFFIX_AFTER = re.compile(r"[^，,。；;]{0,3}?(?:嘎查村|嘎查|村委会|村|社区)")
 IS_CJK_NAME = re.compile(r"[\u4e00-\u9fff]+")
 LEAD = -2      # the list id of a village carried from the head of its paragraph
+# a clause about the whole township (全镇…, 全乡共…)
+TOWN_WIDE = re.compile(r"\s*(?:[^，,。；;]{0,6}?年)?(?:全镇|全乡|全街道|全苏木|全旗|全县|全区|全市|全域)")
 
 
 def _heads(text: str, pos: int) -> bool:
@@ -225,12 +230,18 @@ def extract(report: Report, extra_lexicons: tuple[str, ...] = (), register=None)
                            or (intro and (_cats_in(hits, a, grp[0].start) or next(
                                (_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a), [])))
                            or next((_cats_in(hits, x, y) for x, y in clauses if x >= b
-                                    and _cats_in(hits, x, y)), None) or _cats_in(hits, a, b)
+                                    and not TOWN_WIDE.match(st.text, x) and _cats_in(hits, x, y)), None)
+                           or _cats_in(hits, a, b)
                            or next((_cats_in(hits, x, y) for x, y in reversed(clauses) if y <= a
                                     and _cats_in(hits, x, y)), None) or cats)
+                if BROUGHT_TO.search(st.text, a, grp[0].start):
+                    targets = sorted(set(targets) | set(_cats_in(hits, a, grp[0].start)))
                 if len(ordered) == 1 and grp[0].start <= min(h.start for h in hits):
-                    # the statement's one list, named before any work: every work it names
-                    targets = sorted(set(targets) | set(_cats_in(hits, grp[0].start, len(st.text))))
+                    # the statement's one list, named before any work: every work it names,
+                    # but not what a clause says of the whole township (…,全镇乳鸽出栏15万羽)
+                    wide = [(x, y) for x, y in clauses if x > grp[0].start and TOWN_WIDE.match(st.text, x)]
+                    targets = sorted(set(targets) | {h.category for h in hits if h.start >= grp[0].start
+                                                     and not any(x <= h.start < y for x, y in wide)})
                 # a work whose word stands right before the list governs it too
                 # (集中流转徐庄、永康等6个村土地种植饲草玉米: the land is transferred and sown)
                 # (not a route: 清淤东坡村至西岭村主干渠 clears the channel between them)

@@ -65,11 +65,22 @@ def _period(year: str, part: str | None) -> str:
     return f"{year}-Q{_quarter(part)}"
 
 
+TITLE_FIELD = re.compile(r"(?:^|\|)\s*标\s*题\s*[:：]\s*([^|]{4,60}?)\s*(?:\||$)")
+# a title that reports a meeting (召开2024年产业工作总结会) names news of it, not the summary
+MEETING_TITLE = re.compile(r"(?:召开|举行|举办|开展)[^，,。]{0,20}(?:总结会|总结大会|总结表彰|会议)|总结(?:表彰)?(?:大)?会$")
+
+
 def _title_lines(lines: list[str]) -> list[str]:
     """The lines that can be a report's title: short lines near the top naming a kind."""
     out = []
     for ln in lines[:40]:
         s = ln.strip()
+        field = TITLE_FIELD.search(s)
+        if field:
+            out.insert(0, field.group(1).strip())     # | 标题:X镇2023年工作计划 |: the page says so
+            continue
+        if "|" in s:
+            continue        # a row of the page's metadata table (| 主题词:工作计划 |) is no title
         if s and len(s) <= 60 and any(p.search(s) for _, p in KIND_PATTERNS) \
                 and "。" not in s and not (len(s) > 25 and re.search(r"[，,]", s)):
             out.append(s)       # a sentence (…召开座谈会。镇工作人员汇报了…) is no title
@@ -141,7 +152,7 @@ def document_info(text: str, places=None, page: list[str] = ()) -> DocInfo:
     if not info.township:
         info.township, title_county = _rule_township(text, titles)
     if not info.township and places is not None:
-        info.township = _bare_register_township(text, places)
+        info.township = _bare_register_township(text, places) or _village_register_township(text, places)
     if places is not None and info.township:
         info.county = _register_county(text + "\n" + "\n".join(page), info.township, places)
     if not info.county:
@@ -174,6 +185,8 @@ def _kind(text: str, lines: list[str], titles: list[str]) -> str:
             break
     if titles and kind == "work-plan" and any(re.search(r"总结|汇报|回顾", t) for t in titles):
         kind = "work-summary"
+    if titles and kind in ("work-summary", "work-plan") and MEETING_TITLE.search(titles[0]):
+        return "other"
     if titles and kind == "work-plan" and HEADLINE.match(titles[0]):
         kind = "other"      # 陇县河北镇：坚持“1234”工作思路…: a news headline, not a plan
     if kind == "other" and not NEWS.search(text[:400]):
@@ -274,6 +287,45 @@ def _bare_register_township(text: str, places) -> str | None:
     if not cands:
         return None
     return max(cands)[3] + suffix
+
+
+WRITTEN_VILLAGE = re.compile(r"([\u4e00-\u9fff]{2,5})(?:村委会|村|社区|嘎查)")
+
+
+def _village_register_township(text: str, places) -> str | None:
+    """The township of the villages a report names, for a report that never names its own
+    township (a plan that opens 新的一年里…): the register's township holding the most of the
+    names written with 村/社区/嘎查, when it holds two or more and no other holds as many, and
+    the report also writes the township's name or names three of its villages.  Its suffix
+    is the one the report uses of itself (全镇, 我乡) when it uses one.
+
+    >>> from govkg.register import Register
+    >>> _village_register_township("全镇推进潼溪村、熊市村示范片；筻口中心医院新建。", Register())
+    '筻口镇'
+    """
+    hits: dict[tuple, set[str]] = {}
+    for m in WRITTEN_VILLAGE.finditer(text):
+        run = m.group(1)
+        for k in range(len(run), 1, -1):
+            towns = places.village_townships(run[-k:])
+            if towns:
+                for t in {t.path: t for t in towns}.values():
+                    hits.setdefault(t.path, set()).add(run[-k:])
+                break
+    if not hits:
+        return None
+    ranked = sorted(hits.items(), key=lambda kv: -len(kv[1]))
+    path, names = ranked[0]
+    if len(names) < 2 or (len(ranked) > 1 and len(ranked[1][1]) == len(names)):
+        return None
+    town = path[-1]
+    stem = re.sub(r"(?:镇|乡|街道办事处|街道|苏木|办事处)$", "", town)
+    if len(names) < 3 and not (len(stem) >= 2 and stem in text):
+        return None
+    own = {m.group(1) or m.group(2) for m in OWN_TOWN.finditer(text)}
+    if own and not any(town.endswith(o) for o in own):
+        return None     # 全乡 in a report whose villages the register puts in a 镇: not it
+    return town
 
 
 def _rule_township(text: str, titles: list[str]) -> tuple[str | None, str | None]:
@@ -456,7 +508,11 @@ def _report_period(text: str, titles: list[str], info: DocInfo) -> str | None:
     for t in titles:
         m = PERIOD_IN_TITLE.search(t)
         if m:
-            return _period(m.group(1), m.group(2))
+            part = m.group(2)
+            if not part and len(set(re.findall(r"上半年|下半年", t[m.end():]))) == 1:
+                # 新田镇2011年深入推进…上半年工作总结: the half stands further on
+                part = re.search(r"上半年|下半年", t[m.end():]).group(0)
+            return _period(m.group(1), part)
     half = None
     for t in titles + [ln for ln in text.split("\n")[:3]]:
         if re.search(r"上半年|1-6月|1—6月|一至六月", t):

@@ -272,8 +272,9 @@ def village_mentions(text: str, known: set[str], town_stem: str | None,
             if mention.start > 0 and re.search(r"(?:村|嘎查)的?$", text[:mention.start]) \
                     and not in_register(name, registered):
                 continue   # 湾岛村礼仪口: a place inside the village just named
-            if name.endswith("新") and not in_register(name, registered):
-                continue   # X新村: a new estate (长城新村), not an administrative village
+            if name.endswith("新") and not in_register(name, registered) and len(names) < 3:
+                continue   # X新村: a new estate (长城新村), not an administrative village,
+                # unless it stands among villages (潼溪村、沙南新村、释迦寺村)
             found.setdefault(mention.start, mention)
     bare_names = marked_names | {r for r in registered if len(r) >= 3}
     if bare and bare_names:
