@@ -229,17 +229,37 @@ def _place(nodes: dict[str, Node], layers: list[list[str]], edges: list[Edge], i
     return width, y + row_h + MARGIN
 
 
-def _points(nodes: dict[str, Node], e: Edge, offset: float) -> list[tuple[float, float]]:
+def _ports(nodes: dict[str, Node], edges: list[Edge]) -> dict[tuple[int, int], float]:
+    """Where each arrow leaves and enters its boxes: spread along the box's side in the order
+    of the boxes at the other end, so that arrows sharing a box do not start at one point.
+    Keyed by (arrow index, 0 for its start or 1 for its end): the offset from the centre."""
+    sides: dict[tuple[str, str], list[tuple[float, int, int]]] = {}
+    for i, e in enumerate(edges):
+        if e.src == e.dst:
+            continue
+        down = nodes[e.dst].layer >= nodes[e.src].layer
+        sides.setdefault((e.src, "bottom" if down else "top"), []).append((nodes[e.chain[1]].x, i, 0))
+        sides.setdefault((e.dst, "top" if down else "bottom"), []).append((nodes[e.chain[-2]].x, i, 1))
+    ports = {}
+    for (key, _), ends in sides.items():
+        ends.sort()
+        span = nodes[key].w * 0.7
+        for j, (_, i, end) in enumerate(ends):
+            ports[(i, end)] = span * ((j + 0.5) / len(ends) - 0.5)
+    return ports
+
+
+def _points(nodes: dict[str, Node], e: Edge, start: float, end: float) -> list[tuple[float, float]]:
     pts = []
+    downwards = nodes[e.dst].layer >= nodes[e.src].layer
     for i, k in enumerate(e.chain):
         n = nodes[k]
-        downwards = nodes[e.dst].layer >= nodes[e.src].layer
         if n.dummy:
             pts += [(n.x, n.y), (n.x, n.y + n.h)] if downwards else [(n.x, n.y + n.h), (n.x, n.y)]
         elif i == 0:
-            pts.append((n.x + offset, n.y + n.h if downwards else n.y))
+            pts.append((n.x + start, n.y + n.h if downwards else n.y))
         else:
-            pts.append((n.x + offset, n.y if downwards else n.y + n.h))
+            pts.append((n.x + end, n.y if downwards else n.y + n.h))
     return pts
 
 
@@ -269,26 +289,22 @@ def svg(g: rdflib.Graph) -> str:
             all(box[2] < n.x - n.w / 2 or box[0] > n.x + n.w / 2 or box[3] < n.y or box[1] > n.y + n.h
                 for n in nodes.values() if not n.dummy)
 
-    seen: dict[tuple[str, str], int] = {}
-    count: dict[tuple[str, str], int] = {}
-    for e in edges:
-        count[(e.src, e.dst)] = count.get((e.src, e.dst), 0) + 1
-    for e in edges:
-        pair = (e.src, e.dst)
-        i = seen[pair] = seen.get(pair, -1) + 1
+    ports = _ports(nodes, edges)
+    loops: dict[str, int] = {}
+    for n_edge, e in enumerate(edges):
         attrs = (f'data-property="{e_(e.label)}" data-domain="{e_(nodes[e.src].qname)}" '
                  f'data-range="{e_(nodes[e.dst].qname)}"' if e.kind == "property" else
                  f'data-sub="{e_(nodes[e.src].qname)}" data-super="{e_(nodes[e.dst].qname)}"')
         style = ('stroke="#345" marker-end="url(#diagram-arrow)"' if e.kind == "property" else
                  'stroke="#777" stroke-dasharray="4 3" marker-end="url(#diagram-inherit)"')
         if e.src == e.dst:
+            i = loops[e.src] = loops.get(e.src, -1) + 1
             n = nodes[e.src]
             r, y0, y1 = n.x + n.w / 2, n.y + n.h * 0.25 + i * 6, n.y + n.h * 0.75 + i * 6
             d = f"M{r:.1f},{y0:.1f} C{r + 46:.1f},{y0 - 14:.1f} {r + 46:.1f},{y1 + 14:.1f} {r:.1f},{y1:.1f}"
             lx, ly = r + 40 + _text_width(e.label) / 2, (y0 + y1) / 2 + 4 + i * 14
         else:
-            offset = (i - (count[pair] - 1) / 2) * 16
-            pts = _points(nodes, e, offset)
+            pts = _points(nodes, e, ports[(n_edge, 0)], ports[(n_edge, 1)])
             d = "M" + " L".join(f"{x:.1f},{y:.1f}" for x, y in pts)
             (x0, y0), (x1, y1) = pts[0], pts[1]
             lx, ly = x0 + (x1 - x0) * 0.5, y0 + (y1 - y0) * 0.5
