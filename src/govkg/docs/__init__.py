@@ -294,9 +294,9 @@ mark{{background:#fe9}}nav#toc li{{margin:.2em 0}}figure{{margin:0;overflow-x:au
 <h2 id="classes">类 · Classes</h2>
 {head.format(id=' id="class-list"')}{page.term_rows(OWL.Class)}</table>
 <h2 id="object-properties">对象属性 · Object properties</h2>
-{head.format(id='')}{page.term_rows(OWL.ObjectProperty)}</table>
+{head.format(id=' id="object-property-list"')}{page.term_rows(OWL.ObjectProperty)}</table>
 <h2 id="datatype-properties">数据属性 · Datatype properties</h2>
-{head.format(id='')}{page.term_rows(OWL.DatatypeProperty)}</table>
+{head.format(id=' id="datatype-property-list"')}{page.term_rows(OWL.DatatypeProperty)}</table>
 <h2 id="example">示例：陈述及其证据 · Example: a statement and its evidence</h2>
 {page.example(ex, ex.sample.name, graph_file.name)}
 <h2 id="categories">工作类别 · Category tree</h2>
