@@ -204,6 +204,10 @@ class Page:
         marked = (e(text[:ex.start]) + f'<mark id="example-quote">{e(text[ex.start:ex.end])}</mark>'
                   + e(text[ex.end:]))
         head = list(ex.answer[0])
+
+        def c(qname: str) -> str:
+            prefix, local = qname.split(":")
+            return self.link(rdflib.URIRef(ns.PREFIXES[prefix] + local))
         answer = ("<table id=\"evidence-answer\"><tr>" + "".join(f"<th>?{e(h)}</th>" for h in head) + "</tr>"
                   + "".join("<tr>" + "".join(f"<td>{e(r.get(h, ''))}</td>" for h in head) + "</tr>"
                             for r in ex.answer) + "</table>")
@@ -221,12 +225,12 @@ statement that names a village and gives a figure, as the pipeline writes it.</p
 <pre class="source" id="example-turtle">{self.linked_source(ex.turtle)}</pre>
 <h3 id="evidence-path">从陈述到原句 · From a statement to its sentence</h3>
 <ol>
-<li lang="zh">陈述 <code>gw:evidence</code> 指向一个 <code>oa:SpecificResource</code>（证据片段），其 <code>oa:hasSource</code> 是报告；陈述本身 <code>prov:wasDerivedFrom</code> 同一报告。</li>
-<li lang="en">The statement's <a href="#evidence"><code>gw:evidence</code></a> is an <code>oa:SpecificResource</code> (the span) whose <code>oa:hasSource</code> is the report; the statement is <code>prov:wasDerivedFrom</code> that report.</li>
-<li lang="zh">片段 <code>oa:hasSelector</code> 有两个选择器：<code>oa:TextPositionSelector</code>（<code>oa:start</code> {ex.start}、<code>oa:end</code> {ex.end}，按规范化文本的字符计，0起，不含终点）和 <code>oa:TextQuoteSelector</code>（<code>oa:exact</code> 即原句）。</li>
-<li lang="en">The span has two selectors (<code>oa:hasSelector</code>): an <code>oa:TextPositionSelector</code> (<code>oa:start</code> {ex.start}, <code>oa:end</code> {ex.end}, in characters of the normalised text, from 0, end excluded) and an <code>oa:TextQuoteSelector</code> (<code>oa:exact</code>, the sentence itself).</li>
-<li lang="zh">报告的 <a href="#sourcePath"><code>gw:sourcePath</code></a> 说明它来自哪个文件。</li>
-<li lang="en">The report's <a href="#sourcePath"><code>gw:sourcePath</code></a> says which file it was read from.</li>
+<li><span lang="zh">陈述的 {c("gw:evidence")} 指向一个 {c("oa:SpecificResource")}（证据片段），其 {c("oa:hasSource")} 是报告；陈述本身 {c("prov:wasDerivedFrom")} 同一报告。</span><br>
+<span lang="en">The statement's {c("gw:evidence")} is an {c("oa:SpecificResource")} (the span) whose {c("oa:hasSource")} is the report; the statement is {c("prov:wasDerivedFrom")} that report.</span></li>
+<li><span lang="zh">片段的 {c("oa:hasSelector")} 有两个：{c("oa:TextPositionSelector")}（{c("oa:start")} {ex.start}、{c("oa:end")} {ex.end}，按规范化文本的字符计，从0起，不含终点）和 {c("oa:TextQuoteSelector")}（{c("oa:exact")} 即原句）。</span><br>
+<span lang="en">The span has two selectors ({c("oa:hasSelector")}): an {c("oa:TextPositionSelector")} ({c("oa:start")} {ex.start}, {c("oa:end")} {ex.end}, in characters of the normalised text, from 0, end excluded) and an {c("oa:TextQuoteSelector")} ({c("oa:exact")}, the sentence itself).</span></li>
+<li><span lang="zh">报告的 {c("gw:sourcePath")} 说明它读自哪个文件，{c("gw:textLength")} 是规范化文本的长度。</span><br>
+<span lang="en">The report's {c("gw:sourcePath")} says which file it was read from; {c("gw:textLength")} is the length of its normalised text.</span></li>
 </ol>
 <p lang="zh">这条 SPARQL（随 govkg 发布：ontology/docs/evidence-path.rq）沿此路径从陈述走到原句；下表是它在样例报告图上的结果。</p>
 <p lang="en">This SPARQL (shipped with govkg as ontology/docs/evidence-path.rq) walks that path from the statement to its sentence; the table is its answer on the sample report's graph.</p>

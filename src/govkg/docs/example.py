@@ -92,7 +92,8 @@ def _turtle(triples: list[ox.Triple], order: list[str] = ()) -> str:
         return (rank.get(t.subject.value, len(rank)), str(t.subject),
                 t.predicate.value != ns.RDF + "type", t.predicate.value, str(t.object))
     data = ox.serialize(sorted(triples, key=key), format=ox.RdfFormat.TURTLE, prefixes=prefixes)
-    return data.decode("utf-8").replace("\t", "    ").strip() + "\n"
+    # a blank line before each subject, as a reader expects
+    return data.decode("utf-8").replace("\t", "    ").replace("\n<", "\n\n<").strip() + "\n"
 
 
 def evidence_query(statement: str | None = None) -> str:
