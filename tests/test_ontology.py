@@ -61,6 +61,12 @@ def test_docs_open_in_headless_chromium_with_classes_and_category_tree(tmp_path)
     water = dom[dom.index('id="cat-water"'):]
     assert water.index('id="cat-drainage"') < water.index("</ul>")
     assert "排涝排水" in dom and "Drainage" in dom
+    # the namespace table, the diagram (an SVG in the DOM, boxes linking to their classes) and
+    # the example with its marked sentence reach the browser too
+    assert 'id="namespace-table"' in dom and "<code>https://w3id.org/govkg/def#</code>" in dom
+    assert dom.count('class="box"') >= 13 and '<a href="#Township">' in dom
+    from govkg.docs.example import example
+    assert f'<mark id="example-quote">{example().quote}</mark>' in dom
 
 
 def test_every_term_is_labelled_in_zh_and_en_with_a_definition():

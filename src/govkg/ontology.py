@@ -1,4 +1,5 @@
-"""The ontology's own tools: a consistency check with owlready2's reasoner, and HTML docs.
+"""The ontology's own tools: a consistency check with owlready2's reasoner, and HTML docs
+(written by :mod:`govkg.docs`).
 
 ``check`` loads ``ontology/govwork.ttl``, the category scheme and the units (and, if given,
 the report graphs of a store and extra Turtle files) into owlready2, runs its HermiT reasoner
@@ -11,13 +12,12 @@ string; everything else is reasoned over as it is.
 from __future__ import annotations
 
 import csv
-import html
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import rdflib
-from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import OWL, RDFS, SKOS, XSD
 
 from . import namespaces as ns
 from .errors import ResourceError
@@ -118,89 +118,10 @@ def _unsatisfiable(world) -> list[str]:
 
 # --- documentation -------------------------------------------------------------------------
 
-def _label(g: rdflib.Graph, node, lang: str) -> str:
-    for p in (SKOS.prefLabel, RDFS.label):
-        for o in g.objects(node, p):
-            if getattr(o, "language", None) == lang:
-                return str(o)
-    return g.qname(node) if isinstance(node, rdflib.URIRef) else str(node)
-
-
-def _definition(g: rdflib.Graph, node, lang: str) -> str:
-    for o in g.objects(node, SKOS.definition):
-        if getattr(o, "language", None) == lang:
-            return str(o)
-    return ""
-
-
 def docs(out_dir: str | Path) -> Path:
-    """Write bilingual HTML documentation of the ontology and its category tree; return the
-    page's path."""
-    g = rdflib.Graph()
-    for name in ONTOLOGY_FILES:
-        g.parse(str(folder("ontology") / name), format="turtle")
-    for p, iri in ns.PREFIXES.items():
-        g.bind(p, iri, override=True)
-    e = html.escape
-    onto = next(g.subjects(RDF.type, OWL.Ontology))
-    title = {l: next((str(o) for o in g.objects(onto, rdflib.DCTERMS.title) if o.language == l), "")
-             for l in ("zh", "en")}
-    version = next((str(o) for o in g.objects(onto, OWL.versionIRI)), "")
+    """Write bilingual HTML documentation of the ontology (namespaces, diagram, cross-linked
+    terms, an example statement with its evidence path, category, status and report-kind
+    trees, units) into ``out_dir``; return the page's path.  See :mod:`govkg.docs`."""
+    from .docs import write_docs
 
-    def term_rows(kind) -> str:
-        rows = []
-        for t in sorted(set(g.subjects(RDF.type, kind)), key=str):
-            if not str(t).startswith(ns.GW):
-                continue
-            extra = []
-            for p, name in ((RDFS.subClassOf, "subClassOf"), (RDFS.subPropertyOf, "subPropertyOf"),
-                            (RDFS.domain, "domain"), (RDFS.range, "range")):
-                vals = [g.qname(o) for o in g.objects(t, p) if isinstance(o, rdflib.URIRef)]
-                if vals:
-                    extra.append(f"{name}: {', '.join(vals)}")
-            rows.append(
-                f'<tr id="{e(g.qname(t).split(":")[1])}"><td><code>{e(g.qname(t))}</code></td>'
-                f'<td lang="zh">{e(_label(g, t, "zh"))}<br><small>{e(_definition(g, t, "zh"))}</small></td>'
-                f'<td lang="en">{e(_label(g, t, "en"))}<br><small>{e(_definition(g, t, "en"))}</small></td>'
-                f'<td><small>{e("; ".join(extra))}</small></td></tr>')
-        return "\n".join(rows)
-
-    def tree(scheme_ns: str) -> str:
-        top = sorted((c for c in g.subjects(RDF.type, SKOS.Concept)
-                      if str(c).startswith(scheme_ns) and (c, SKOS.broader, None) not in g), key=str)
-
-        def item(c) -> str:
-            kids = sorted(g.subjects(SKOS.broader, c), key=str)
-            alts = sorted(str(o) for o in g.objects(c, SKOS.altLabel))
-            inner = "".join(item(k) for k in kids)
-            return (f'<li class="concept" id="cat-{e(str(c)[len(scheme_ns):])}"><code>{e(str(c)[len(scheme_ns):])}</code> '
-                    f'<span lang="zh">{e(_label(g, c, "zh"))}</span> · <span lang="en">{e(_label(g, c, "en"))}</span>'
-                    + (f'<br><small lang="zh">{e("、".join(alts))}</small>' if alts else "")
-                    + (f"<ul>{inner}</ul>" if inner else "") + "</li>")
-        return "<ul>" + "".join(item(c) for c in top) + "</ul>"
-
-    page = f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>{e(title['zh'])} · {e(title['en'])}</title>
-<style>body{{font-family:sans-serif;max-width:70em;margin:auto;padding:1em}}table{{border-collapse:collapse;width:100%}}
-td,th{{border:1px solid #ccc;padding:.3em;vertical-align:top}}code{{color:#a33}}li.concept{{margin:.2em 0}}</style>
-</head><body>
-<h1>{e(title['zh'])} · {e(title['en'])}</h1>
-<p>{e(str(onto))} — version <code>{e(version)}</code></p>
-<h2 id="classes">类 · Classes</h2>
-<table id="class-list"><tr><th>term</th><th>中文</th><th>English</th><th></th></tr>
-{term_rows(OWL.Class)}</table>
-<h2 id="object-properties">对象属性 · Object properties</h2>
-<table><tr><th>term</th><th>中文</th><th>English</th><th></th></tr>{term_rows(OWL.ObjectProperty)}</table>
-<h2 id="datatype-properties">数据属性 · Datatype properties</h2>
-<table><tr><th>term</th><th>中文</th><th>English</th><th></th></tr>{term_rows(OWL.DatatypeProperty)}</table>
-<h2 id="categories">工作类别 · Category tree</h2>
-<div id="category-tree">{tree(ns.CAT)}</div>
-<h2 id="statuses">状态 · Statuses</h2>{tree(ns.STATUS)}
-<h2 id="kinds">报告类型 · Report kinds</h2>{tree(ns.KIND)}
-</body></html>
-"""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return write_docs(out_dir)

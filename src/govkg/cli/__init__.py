@@ -702,7 +702,8 @@ def ontology_check(ctx, extra, store, no_store):
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
 @click.pass_context
 def ontology_docs(ctx, output):
-    """Write HTML documentation of the ontology and the category tree, in zh and en."""
+    """Write HTML documentation of the ontology (namespaces, diagram, terms, an example with its
+    evidence path, category tree, units), in zh and en."""
     from ..ontology import docs
 
     with _errors(ctx):
